@@ -1,0 +1,1 @@
+"""The CLI: an HTTP client of the service (embedded in-process by default)."""

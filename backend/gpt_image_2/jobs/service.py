@@ -1,0 +1,229 @@
+"""The job service: the one facade the routes (and so every surface) call."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from ..db import HistoryRepository
+from ..errors import AppError, NotFound
+from ..fsutil import epoch_seconds
+from ..paths import DataPaths, is_within
+from ..providers import ProviderOverrides
+from .bus import EventBus, to_event
+from .models import (
+    TERMINAL_EVENT_TYPES,
+    TERMINAL_STATUSES,
+    EnqueueResponse,
+    GenerateRequest,
+    Job,
+    JobDetail,
+    JobEvent,
+    JobPageResponse,
+    QueueSnapshot,
+)
+from .queue import JobQueue
+from .runner import JobRunner
+from .views import job_view
+
+__all__ = ["JobService", "new_job_id"]
+
+_counter = itertools.count()
+_last_ns = 0
+
+
+def new_job_id() -> str:
+    """``job-<unix ns>-<pid>``, strictly increasing within the process."""
+    global _last_ns
+    now = max(time.time_ns(), _last_ns + 1)
+    _last_ns = now
+    return f"job-{now}-{os.getpid()}"
+
+
+class JobService:
+    def __init__(
+        self,
+        *,
+        paths: DataPaths,
+        repo: HistoryRepository,
+        bus: EventBus,
+        runner: JobRunner,
+        max_parallel: int,
+    ) -> None:
+        self.paths = paths
+        self.repo = repo
+        self.bus = bus
+        self.runner = runner
+        self.queue = JobQueue(runner.run, max_parallel)
+
+    # -- submission -------------------------------------------------------------
+    async def submit_generate(
+        self, request: GenerateRequest, overrides: ProviderOverrides | None = None
+    ) -> EnqueueResponse:
+        if not request.prompt.strip():
+            raise AppError("invalid_argument", "Prompt is required.", {"field": "prompt"})
+        overrides = overrides or ProviderOverrides()
+        self.runner.secrets.add(overrides.api_key)
+        spec = self.runner.select(request.provider, overrides)
+        self.runner.secrets.add(spec.api_key)
+        job_id = new_job_id()
+        job_dir = self.paths.job_dir(job_id)
+        job_dir.mkdir(parents=True, exist_ok=True)
+        now = epoch_seconds()
+        meta: dict[str, Any] = {
+            "operation": "generate",
+            "prompt": request.prompt,
+            "provider_requested": request.provider,
+            "model": request.model,
+            "size": request.size,
+            "format": request.format,
+            "quality": request.quality,
+            "background": request.background,
+            "n": request.n,
+            "compression": request.compression,
+            "moderation": request.moderation,
+            "provider_selection": spec.selection.to_dict(),
+            "recovery": {"job_dir": str(job_dir)},
+            "updated_at": now,
+        }
+        return await self._enqueue(job_id, "images generate", spec.selection.resolved, meta,
+                                   overrides, now)
+
+    async def _enqueue(
+        self,
+        job_id: str,
+        command: str,
+        provider: str,
+        meta: dict[str, Any],
+        overrides: ProviderOverrides,
+        now: str,
+    ) -> EnqueueResponse:
+        await self.repo.upsert_job(
+            job_id=job_id, command=command, provider=provider, status="queued",
+            output_path=None, created_at=now, metadata=meta,
+        )
+        if overrides != ProviderOverrides():
+            self.runner.overrides[job_id] = overrides
+        position = self.queue.snapshot().queued + 1
+        event = await self.bus.emit(
+            job_id, "local", "job.queued", {"status": "queued", "position": position}
+        )
+        job = await self.get_job(job_id)
+        self.queue.submit(job_id)
+        return EnqueueResponse(
+            job_id=job_id, job=job, events=[event], queue=self.queue.snapshot(), queued=True
+        )
+
+    # -- reading ------------------------------------------------------------------
+    async def get_job(self, job_id: str) -> Job:
+        row = await self.repo.get_job(job_id)
+        if row is None:
+            raise NotFound(
+                "history_not_found", "History job was not found.", {"job_id": job_id[:200]}
+            )
+        return job_view(row)
+
+    async def job_detail(self, job_id: str) -> JobDetail:
+        job = await self.get_job(job_id)
+        events = [to_event(e) for e in await self.repo.events_after(job_id)]
+        return JobDetail(history_file=str(self.paths.history_file), job=job, events=events)
+
+    async def list_jobs(
+        self, *, limit: int, cursor: str | None, status: str | None, query: str | None
+    ) -> JobPageResponse:
+        page = await self.repo.list_jobs(limit=limit, cursor=cursor, status=status, query=query)
+        return JobPageResponse(
+            history_file=str(self.paths.history_file),
+            jobs=[job_view(r) for r in page.jobs],
+            next_cursor=page.next_cursor,
+            has_more=page.has_more,
+            total=page.total,
+        )
+
+    async def output_file(self, job_id: str, index: int) -> Path:
+        job = await self.get_job(job_id)
+        output = next((o for o in job.outputs if o.index == index), None)
+        if output is None or not output.path:
+            raise NotFound("output_not_found", "Output was not found.",
+                           {"job_id": job_id, "index": index})
+        path = Path(output.path)
+        if not path.is_absolute() or not is_within(path, self.paths.jobs_dir):
+            raise NotFound("output_not_found", "Output is not available on this server.",
+                           {"job_id": job_id, "index": index})
+        if not path.is_file():
+            raise NotFound("output_not_found", "Output file no longer exists.",
+                           {"job_id": job_id, "index": index})
+        return path
+
+    async def follow(self, job_id: str, after_seq: int = 0) -> AsyncIterator[JobEvent]:
+        """Replay events after ``after_seq``, then follow live until the job ends."""
+        job = await self.get_job(job_id)
+        sub = self.bus.subscribe(job_id)
+        try:
+            last = after_seq
+            for row in await self.repo.events_after(job_id, after_seq):
+                event = to_event(row)
+                last = event.seq
+                yield event
+                if event.type in TERMINAL_EVENT_TYPES:
+                    return
+            job = await self.get_job(job_id)
+            if job.status in TERMINAL_STATUSES and not self.queue.is_running(job_id):
+                return
+            while True:
+                event = await sub.queue.get()
+                if event.seq <= last:
+                    continue
+                last = event.seq
+                yield event
+                if event.type in TERMINAL_EVENT_TYPES:
+                    return
+        finally:
+            sub.close()
+
+    def queue_snapshot(self) -> QueueSnapshot:
+        return self.queue.snapshot()
+
+    # -- control ------------------------------------------------------------------
+    async def cancel(self, job_id: str) -> Job:
+        job = await self.get_job(job_id)
+        if self.queue.remove_queued(job_id):
+            await self.runner._finish_failed(job_id, dict(job.metadata or {}), None,
+                                             status="cancelled")
+        elif self.queue.is_running(job_id):
+            self.runner.cancel_requested.add(job_id)
+            self.queue.cancel_running(job_id)
+            for _ in range(100):
+                if not self.queue.is_running(job_id):
+                    break
+                await asyncio.sleep(0.01)
+        else:
+            raise AppError("job_not_cancellable", "Only queued or running jobs can be cancelled.",
+                           {"job_id": job_id, "status": job.status}, http_status=409)
+        return await self.get_job(job_id)
+
+    async def recover_on_start(self) -> None:
+        """Re-queue jobs that were waiting; mark jobs that were running as interrupted."""
+        for row in await self.repo.jobs_with_status(("running", "uploading")):
+            meta = dict(row.metadata or {})
+            meta.update(
+                {
+                    "interrupted_reason": "process_killed",
+                    "updated_at": epoch_seconds(),
+                    "error": {"code": "interrupted",
+                              "message": "The server stopped while this job was running."},
+                }
+            )
+            await self.repo.update_job(row.id, status="failed", metadata=meta)
+            await self.runner._terminal(row.id, "failed", None, meta["error"])
+        for row in await self.repo.jobs_with_status(("queued",)):
+            if row.command == "images generate":
+                self.queue.submit(row.id)
+
+    async def close(self) -> None:
+        await self.queue.close()

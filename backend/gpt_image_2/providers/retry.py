@@ -1,0 +1,90 @@
+"""Retries in one place (spec/providers.md §4).
+
+Retryable: an upstream status of 429 or >= 500, or no status with code
+``network_error`` / ``request_failed`` / ``refresh_failed``. The delay before
+retry *r* is ``base * 2**(r-1)``, or the upstream's ``Retry-After`` when it is
+given (capped at 60 s). Every retry emits ``retry_scheduled``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from ..errors import AppError
+from .base import EmitFn, progress
+
+__all__ = ["RetryPolicy", "is_retryable", "parse_retry_after", "with_retries"]
+
+T = TypeVar("T")
+MAX_RETRY_AFTER_SECONDS = 60.0
+_RETRYABLE_CODES = frozenset({"network_error", "request_failed", "refresh_failed"})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 3
+    base_delay_seconds: float = 1.0
+
+    def delay_for(self, retry_number: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), MAX_RETRY_AFTER_SECONDS)
+        return float(self.base_delay_seconds * (2 ** (retry_number - 1)))
+
+
+def is_retryable(error: AppError) -> bool:
+    if error.upstream_status is not None:
+        return error.upstream_status == 429 or error.upstream_status >= 500
+    return error.code in _RETRYABLE_CODES
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    import datetime as dt
+
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+async def with_retries(
+    attempt: Callable[[], Awaitable[T]], policy: RetryPolicy, emit: EmitFn, family: str
+) -> tuple[T, int]:
+    """Run ``attempt`` until it succeeds, fails for good, or retries run out."""
+    retries = 0
+    while True:
+        try:
+            return await attempt(), retries
+        except AppError as error:
+            if retries >= policy.max_retries or not is_retryable(error):
+                raise
+            retries += 1
+            delay = policy.delay_for(retries, error.retry_after)
+            await emit(
+                "progress",
+                "retry_scheduled",
+                progress(
+                    family,
+                    "retry_scheduled",
+                    "Retry scheduled after transient failure.",
+                    retry_number=retries,
+                    max_retries=policy.max_retries,
+                    delay_seconds=delay,
+                    reason=error.message,
+                    status_code=error.upstream_status,
+                ),
+            )
+            await asyncio.sleep(delay)

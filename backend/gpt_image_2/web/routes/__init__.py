@@ -1,0 +1,12 @@
+"""Thin route modules: parse input, call one service method, return a typed model."""
+
+from fastapi import APIRouter
+
+from . import images, jobs, session
+
+__all__ = ["api_router"]
+
+api_router = APIRouter()
+api_router.include_router(session.router)
+api_router.include_router(images.router)
+api_router.include_router(jobs.router)

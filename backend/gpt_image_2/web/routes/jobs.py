@@ -1,0 +1,85 @@
+"""Job history, outputs, the live event stream and cancellation."""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import FileResponse
+from sse_starlette import EventSourceResponse
+
+from ...jobs.models import Job, JobDetail, JobPageResponse, QueueSnapshot
+from ..deps import Service
+
+router = APIRouter(tags=["jobs"])
+
+
+@router.get("/jobs", response_model=JobPageResponse)
+async def list_jobs(
+    service: Service,
+    limit: Annotated[int, Query(ge=1, le=200)] = 100,
+    cursor: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    query: str | None = None,
+) -> JobPageResponse:
+    """History, newest first; ``cursor`` pages to older jobs."""
+    return await service.list_jobs(limit=limit, cursor=cursor, status=status, query=q or query)
+
+
+@router.get("/jobs/{job_id}", response_model=JobDetail)
+async def get_job(job_id: str, service: Service) -> JobDetail:
+    return await service.job_detail(job_id)
+
+
+@router.post("/jobs/{job_id}/cancel", response_model=Job)
+async def cancel_job(job_id: str, service: Service) -> Job:
+    return await service.cancel(job_id)
+
+
+@router.get(
+    "/jobs/{job_id}/outputs/{index}",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/png": {}, "image/jpeg": {}, "image/webp": {}}}},
+)
+async def get_output(job_id: str, index: int, service: Service) -> FileResponse:
+    path = await service.output_file(job_id, index)
+    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(
+        path,
+        media_type=media,
+        filename=path.name,
+        content_disposition_type="inline",
+        headers={"Cache-Control": "private, max-age=31536000"},
+    )
+
+
+@router.get(
+    "/jobs/{job_id}/events",
+    response_class=EventSourceResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def job_events(
+    job_id: str,
+    service: Service,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+    after: Annotated[int | None, Query(ge=0)] = None,
+) -> EventSourceResponse:
+    """Server-sent events: replay after ``Last-Event-ID`` (or ``after``), then live, then end."""
+    start = after or 0
+    if last_event_id and last_event_id.strip().isdigit():
+        start = int(last_event_id.strip())
+    await service.get_job(job_id)  # 404 before the stream starts
+
+    async def stream() -> AsyncIterator[dict[str, Any]]:
+        async for event in service.follow(job_id, start):
+            yield {"event": event.type, "id": str(event.seq), "data": event.model_dump_json()}
+
+    return EventSourceResponse(stream(), ping=15)
+
+
+@router.get("/queue", response_model=QueueSnapshot)
+async def queue(service: Service) -> QueueSnapshot:
+    return service.queue_snapshot()
