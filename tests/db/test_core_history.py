@@ -1,0 +1,134 @@
+"""The history database: pragmas, schema, and compatibility with the reference CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gpt_image_2.db import HistoryRepository, open_database
+from gpt_image_2.settings import Settings
+from tests.conftest import TEST_KEY, app_client
+from tests.fakes.openai import FakeOpenAI
+from tests.reference import run_reference
+from tests.web.test_generate_flow import wait_done
+
+
+async def test_pragmas_and_schema(tmp_path: Path) -> None:
+    db = tmp_path / "h" / "history.sqlite"
+    engine = await open_database(db)
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        cursor = await raw.driver_connection.execute("PRAGMA journal_mode")  # type: ignore[union-attr]
+        assert (await cursor.fetchone())[0] == "wal"
+        for pragma, expected in (("busy_timeout", 5000), ("foreign_keys", 1),
+                                 ("synchronous", 1), ("user_version", 0)):
+            cursor = await raw.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
+            assert (await cursor.fetchone())[0] == expected, pragma
+    await engine.dispose()
+    con = sqlite3.connect(db)
+    tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
+    assert {"jobs", "job_events", "output_uploads"} <= tables
+    cols = [r[1] for r in con.execute("PRAGMA table_info(jobs)")]
+    assert cols == ["id", "command", "provider", "status", "output_path", "created_at",
+                    "metadata", "deleted_at"]
+    indexes = {r[0] for r in con.execute("select name from sqlite_master where type='index'")}
+    assert {"idx_jobs_created_at_id", "idx_jobs_status_created_at_id",
+            "idx_jobs_deleted_at_created_at", "idx_job_events_job_created",
+            "idx_output_uploads_job_output"} <= indexes
+
+
+async def test_old_schema_gains_deleted_at_and_events_need_a_job(tmp_path: Path) -> None:
+    db = tmp_path / "history.sqlite"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE jobs (id TEXT PRIMARY KEY, command TEXT NOT NULL, provider TEXT "
+                "NOT NULL, status TEXT NOT NULL, output_path TEXT, created_at TEXT NOT NULL, "
+                "metadata TEXT NOT NULL)")
+    con.execute("INSERT INTO jobs VALUES ('job-1','images generate','openai','completed',NULL,"
+                "'1700000000','{\"prompt\":\"old\"}')")
+    con.commit()
+    con.close()
+    engine = await open_database(db)
+    repo = HistoryRepository(engine)
+    page = await repo.list_jobs()
+    assert [j.id for j in page.jobs] == ["job-1"]
+    assert page.jobs[0].metadata == {"prompt": "old"}
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        await repo.append_event("no-such-job", "local", "x", {})
+    first = await repo.append_event("job-1", "local", "a", {})
+    second = await repo.append_event("job-1", "local", "b", {})
+    assert (first.seq, second.seq) == (1, 2)
+    assert await repo.delete_job("job-1") == 1
+    assert await repo.events_after("job-1") == []
+    await engine.dispose()
+
+
+async def test_paging_search_and_status_filters(tmp_path: Path) -> None:
+    engine = await open_database(tmp_path / "history.sqlite")
+    repo = HistoryRepository(engine)
+    for i in range(7):
+        await repo.upsert_job(job_id=f"job-{i:02d}", command="images generate", provider="openai",
+                              status="failed" if i % 3 == 0 else "completed", output_path=None,
+                              created_at=str(1700000000 + i // 2),
+                              metadata={"prompt": f"cat {i}" if i % 2 else f"dog_{i}%"})
+    page = await repo.list_jobs(limit=3)
+    assert [j.id for j in page.jobs] == ["job-06", "job-05", "job-04"]
+    assert page.has_more and page.total == 7
+    seen = [j.id for j in page.jobs]
+    while page.next_cursor:
+        page = await repo.list_jobs(limit=3, cursor=page.next_cursor)
+        seen += [j.id for j in page.jobs]
+    assert seen == [f"job-{i:02d}" for i in range(6, -1, -1)]
+    assert (await repo.list_jobs(status="failed")).total == 3
+    assert (await repo.list_jobs(query="CAT")).total == 3
+    assert (await repo.list_jobs(query="_4%")).total == 1  # LIKE wildcards are literal
+    await engine.dispose()
+
+
+@pytest.mark.reference
+async def test_reference_rows_are_read_and_ours_are_read_by_the_reference(
+    settings: Settings, fake_openai: FakeOpenAI, codex_home: Path, tmp_path: Path
+) -> None:
+    env = {"CODEX_HOME": str(codex_home), "OPENAI_API_KEY": TEST_KEY}
+    out = tmp_path / "ref.png"
+    proc = run_reference(["--json", "--openai-api-base", fake_openai.api_base, "images",
+                          "generate", "--prompt", "from the reference", "--out", str(out)], env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ref_job = json.loads(proc.stdout)["history"]["job_id"]
+
+    async with app_client(settings) as api:
+        listing = (await api.get("/api/jobs")).json()
+        assert [j["id"] for j in listing["jobs"]] == [ref_job]
+        job = listing["jobs"][0]
+        assert job["command"] == "images generate"
+        assert job["status"] == "completed"
+        assert job["metadata"]["prompt"] == "from the reference"
+        assert job["outputs"][0]["path"] == str(out)
+        assert (await api.get(f"/api/jobs/{ref_job}")).json()["events"] == []
+        ours = (await api.post("/api/images/generate", json={"prompt": "from us"})).json()
+        await wait_done(api, ours["job_id"])
+
+    proc = run_reference(["--json", "history", "list"], env)
+    assert proc.returncode == 0, proc.stdout
+    jobs = {j["id"]: j for j in json.loads(proc.stdout)["jobs"]}
+    assert set(jobs) == {ref_job, ours["job_id"]}
+    mine = jobs[ours["job_id"]]
+    assert mine["status"] == "completed"
+    assert mine["metadata"]["prompt"] == "from us"
+    assert Path(mine["outputs"][0]["path"]).read_bytes() == fake_openai.image
+    assert mine["output_path"] == mine["outputs"][0]["path"]
+    shown = run_reference(["--json", "history", "show", ours["job_id"]], env)
+    assert json.loads(shown.stdout)["job"]["id"] == ours["job_id"]
+    deleted = run_reference(["--json", "history", "delete", ours["job_id"]], env)
+    assert json.loads(deleted.stdout)["deleted"] == 1  # cascades through our event rows
+    async with app_client(settings) as api:
+        assert (await api.get(f"/api/jobs/{ours['job_id']}")).status_code == 404
+
+
+async def test_data_root_created_on_first_use(api: httpx.AsyncClient, codex_home: Path) -> None:
+    shared = codex_home / "gpt-image-2-skill"
+    assert (shared / "history.sqlite").is_file()
+    assert (shared / "jobs").is_dir()
