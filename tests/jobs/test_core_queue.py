@@ -130,3 +130,29 @@ def _abrupt_close(queue: Any) -> Any:
         await asyncio.gather(*queue._running.values(), return_exceptions=True)
 
     return close
+
+
+async def test_follow_keeps_an_event_published_right_after_the_backlog_read(
+    api: httpx.AsyncClient,
+) -> None:
+    service = api.app.state.service  # type: ignore[attr-defined]
+    repo = service.repo
+    await repo.upsert_job(job_id="job-race", command="images generate", provider="openai",
+                          status="running", output_path=None, created_at="1700000000",
+                          metadata={"prompt": "race"})
+    await service.bus.emit("job-race", "local", "job.queued", {"status": "queued"})
+    await service.bus.emit("job-race", "local", "job.running", {"status": "running"})
+    original = repo.events_after
+
+    async def backlog_then_finish(job_id: str, after_seq: int = 0) -> Any:
+        rows = await original(job_id, after_seq)
+        await repo.update_job(job_id, status="completed")
+        await service.bus.emit(job_id, "local", "job.completed", {"status": "completed"})
+        return rows
+
+    repo.events_after = backlog_then_finish
+    try:
+        seen = [e.type async for e in service.follow("job-race")]
+    finally:
+        repo.events_after = original
+    assert seen == ["job.queued", "job.running", "job.completed"]

@@ -172,10 +172,14 @@ class JobService:
                 yield event
                 if event.type in TERMINAL_EVENT_TYPES:
                     return
+            # Events published after the backlog read are already in our queue; a job
+            # that is over (and never emitted a terminal event, e.g. a reference CLI
+            # row) ends the stream once that queue is drained.
             job = await self.get_job(job_id)
-            if job.status in TERMINAL_STATUSES and not self.queue.is_running(job_id):
-                return
+            over = job.status in TERMINAL_STATUSES and not self.queue.is_running(job_id)
             while True:
+                if over and sub.queue.empty():
+                    return
                 event = await sub.queue.get()
                 if event.seq <= last:
                     continue
