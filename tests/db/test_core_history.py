@@ -18,9 +18,9 @@ from tests.web.test_generate_flow import wait_done
 
 
 async def test_pragmas_and_schema(tmp_path: Path) -> None:
-    db = tmp_path / "h" / "history.sqlite"
-    engine = await open_database(db)
-    async with engine.connect() as conn:
+    db_file = tmp_path / "h" / "history.sqlite"
+    db = await open_database(db_file)
+    async with db.writer.connect() as conn:
         raw = await conn.get_raw_connection()
         cursor = await raw.driver_connection.execute("PRAGMA journal_mode")  # type: ignore[union-attr]
         assert (await cursor.fetchone())[0] == "wal"
@@ -28,8 +28,8 @@ async def test_pragmas_and_schema(tmp_path: Path) -> None:
                                  ("synchronous", 1), ("user_version", 0)):
             cursor = await raw.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
             assert (await cursor.fetchone())[0] == expected, pragma
-    await engine.dispose()
-    con = sqlite3.connect(db)
+    await db.dispose()
+    con = sqlite3.connect(db_file)
     tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
     assert {"jobs", "job_events", "output_uploads"} <= tables
     cols = [r[1] for r in con.execute("PRAGMA table_info(jobs)")]
@@ -42,8 +42,8 @@ async def test_pragmas_and_schema(tmp_path: Path) -> None:
 
 
 async def test_old_schema_gains_deleted_at_and_events_need_a_job(tmp_path: Path) -> None:
-    db = tmp_path / "history.sqlite"
-    con = sqlite3.connect(db)
+    db_file = tmp_path / "history.sqlite"
+    con = sqlite3.connect(db_file)
     con.execute("CREATE TABLE jobs (id TEXT PRIMARY KEY, command TEXT NOT NULL, provider TEXT "
                 "NOT NULL, status TEXT NOT NULL, output_path TEXT, created_at TEXT NOT NULL, "
                 "metadata TEXT NOT NULL)")
@@ -51,8 +51,8 @@ async def test_old_schema_gains_deleted_at_and_events_need_a_job(tmp_path: Path)
                 "'1700000000','{\"prompt\":\"old\"}')")
     con.commit()
     con.close()
-    engine = await open_database(db)
-    repo = HistoryRepository(engine)
+    db = await open_database(db_file)
+    repo = HistoryRepository(db)
     page = await repo.list_jobs()
     assert [j.id for j in page.jobs] == ["job-1"]
     assert page.jobs[0].metadata == {"prompt": "old"}
@@ -63,12 +63,12 @@ async def test_old_schema_gains_deleted_at_and_events_need_a_job(tmp_path: Path)
     assert (first.seq, second.seq) == (1, 2)
     assert await repo.delete_job("job-1") == 1
     assert await repo.events_after("job-1") == []
-    await engine.dispose()
+    await db.dispose()
 
 
 async def test_paging_search_and_status_filters(tmp_path: Path) -> None:
-    engine = await open_database(tmp_path / "history.sqlite")
-    repo = HistoryRepository(engine)
+    db = await open_database(tmp_path / "history.sqlite")
+    repo = HistoryRepository(db)
     for i in range(7):
         await repo.upsert_job(job_id=f"job-{i:02d}", command="images generate", provider="openai",
                               status="failed" if i % 3 == 0 else "completed", output_path=None,
@@ -85,7 +85,7 @@ async def test_paging_search_and_status_filters(tmp_path: Path) -> None:
     assert (await repo.list_jobs(status="failed")).total == 3
     assert (await repo.list_jobs(query="CAT")).total == 3
     assert (await repo.list_jobs(query="_4%")).total == 1  # LIKE wildcards are literal
-    await engine.dispose()
+    await db.dispose()
 
 
 @pytest.mark.reference
@@ -132,3 +132,28 @@ async def test_data_root_created_on_first_use(api: httpx.AsyncClient, codex_home
     shared = codex_home / "gpt-image-2-skill"
     assert (shared / "history.sqlite").is_file()
     assert (shared / "jobs").is_dir()
+
+
+async def test_search_index_catches_up_with_other_writers(tmp_path: Path) -> None:
+    db_file = tmp_path / "history.sqlite"
+    db = await open_database(db_file)
+    repo = HistoryRepository(db)
+    await repo.upsert_job(job_id="job-ours", command="images generate", provider="openai",
+                          status="completed", output_path=None, created_at="1700000001",
+                          metadata={"prompt": "a quiet harbour"})
+    con = sqlite3.connect(db_file)  # another program (e.g. the reference CLI) appends a row
+    con.execute("INSERT INTO jobs (id, command, provider, status, output_path, created_at, "
+                "metadata) VALUES ('job-theirs', 'images generate', 'codex', 'completed', NULL, "
+                "'1700000002', '{\"prompt\": \"a busy Harbour market\"}')")
+    con.commit()
+    con.close()
+    found = await repo.list_jobs(query="harbour")
+    assert [j.id for j in found.jobs] == ["job-theirs", "job-ours"] and found.total == 2
+    assert [j.id for j in (await repo.list_jobs(query="busy harb")).jobs] == ["job-theirs"]
+    await repo.update_job("job-ours", metadata={"prompt": "a lighthouse"})
+    assert [j.id for j in (await repo.list_jobs(query="harbour")).jobs] == ["job-theirs"]
+    await repo.delete_job("job-theirs")
+    assert (await repo.list_jobs(query="harbour")).total == 0
+    assert (await repo.list_jobs(query="ha")).total == 0  # short terms use LIKE
+    assert (await repo.list_jobs(query="li")).total == 1
+    await db.dispose()

@@ -156,3 +156,14 @@ async def test_follow_keeps_an_event_published_right_after_the_backlog_read(
     finally:
         repo.events_after = original
     assert seen == ["job.queued", "job.running", "job.completed"]
+
+
+async def test_concurrent_submissions_never_hit_database_is_locked(
+    settings: Settings, fake_openai: FakeOpenAI
+) -> None:
+    async with app_client(settings.model_copy(update={"max_parallel": 4})) as api:
+        responses = await asyncio.gather(*(
+            api.post("/api/images/generate", json={"prompt": f"burst {i}"}) for i in range(40)))
+        assert [r.status_code for r in responses] == [200] * 40
+        done = await asyncio.gather(*(wait_done(api, r.json()["job_id"]) for r in responses))
+    assert all(events[-1]["type"] == "job.completed" for events in done)

@@ -1,13 +1,13 @@
 """History database: SQLAlchemy async engine, the shared schema, repositories."""
 
-from .engine import create_engine_for, open_database
+from .engine import Database, open_database
 from .repository import EventRow, HistoryRepository, JobPage, JobRow
 
 __all__ = [
+    "Database",
     "EventRow",
     "HistoryRepository",
     "JobPage",
     "JobRow",
-    "create_engine_for",
     "open_database",
 ]

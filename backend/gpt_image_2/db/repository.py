@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 
 from ..fsutil import epoch_seconds
+from . import search
+from .engine import Database
 from .tables import job_events, jobs, output_uploads
 
 __all__ = ["EventRow", "HistoryRepository", "JobPage", "JobRow", "status_group"]
@@ -97,8 +98,11 @@ def _escape_like(term: str) -> str:
 
 
 class HistoryRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.writer = db.writer
+        self.reader = db.reader
+        self.search = db.search
 
     # -- jobs -------------------------------------------------------------
     async def upsert_job(
@@ -119,12 +123,14 @@ class HistoryRepository:
             "output_path": output_path,
             "metadata": _dumps(metadata),
         }
-        async with self.engine.begin() as conn:
+        async with self.writer.begin() as conn:
             result = await conn.execute(update(jobs).where(jobs.c.id == job_id).values(**values))
             if result.rowcount == 0:
                 await conn.execute(
                     insert(jobs).values(id=job_id, created_at=created_at, **values)
                 )
+            if self.search:
+                await conn.run_sync(search.reindex_job, job_id)
 
     async def update_job(
         self,
@@ -149,15 +155,18 @@ class HistoryRepository:
         stmt = update(jobs).where(jobs.c.id == job_id)
         if only_if_status is not None:
             stmt = stmt.where(jobs.c.status.in_(list(only_if_status)))
-        async with self.engine.begin() as conn:
+        reindex = self.search and ("metadata" in values or "status" in values)
+        async with self.writer.begin() as conn:
             result = await conn.execute(stmt.values(**values))
+            if reindex and result.rowcount:
+                await conn.run_sync(search.reindex_job, job_id)
         return bool(result.rowcount)
 
     async def get_job(self, job_id: str, *, include_deleted: bool = False) -> JobRow | None:
         stmt = select(jobs).where(jobs.c.id == job_id)
         if not include_deleted:
             stmt = stmt.where(jobs.c.deleted_at.is_(None))
-        async with self.engine.connect() as conn:
+        async with self.reader.connect() as conn:
             row = (await conn.execute(stmt)).first()
             if row is None:
                 return None
@@ -185,12 +194,20 @@ class HistoryRepository:
         if statuses:
             conds.append(jobs.c.status.in_(statuses))
         term = (query or "").strip().lower()
-        if term:
+        match = search.fts_query(term) if term and self.search else None
+        if match is not None:
+            async with self.writer.begin() as conn:
+                await conn.run_sync(search.catch_up)
+            conds.append(text(
+                "jobs.rowid IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH :match)"
+            ).bindparams(match=match))
+        elif term:
+            # SQLite's LIKE folds ASCII case itself; lower() would only cost a second pass.
             pattern = f"%{_escape_like(term)}%"
             conds.append(
                 or_(
                     *(
-                        func.lower(col).like(pattern, escape="\\")
+                        col.like(pattern, escape="\\")
                         for col in (jobs.c.id, jobs.c.command, jobs.c.provider, jobs.c.metadata)
                     )
                 )
@@ -211,7 +228,7 @@ class HistoryRepository:
         count = select(func.count()).select_from(jobs)
         if base is not None:
             count = count.where(base)
-        async with self.engine.connect() as conn:
+        async with self.reader.connect() as conn:
             rows = [JobRow.from_mapping(r) for r in (await conn.execute(stmt))]
             total = int((await conn.execute(count)).scalar_one())
         has_more = len(rows) > limit
@@ -225,11 +242,13 @@ class HistoryRepository:
             .where(jobs.c.status.in_(list(statuses)), jobs.c.deleted_at.is_(None))
             .order_by(jobs.c.created_at, jobs.c.id)
         )
-        async with self.engine.connect() as conn:
+        async with self.reader.connect() as conn:
             return [JobRow.from_mapping(r) for r in await conn.execute(stmt)]
 
     async def delete_job(self, job_id: str) -> int:
-        async with self.engine.begin() as conn:
+        async with self.writer.begin() as conn:
+            if self.search:
+                await conn.run_sync(search.unindex_job, job_id)
             await conn.execute(delete(job_events).where(job_events.c.job_id == job_id))
             await conn.execute(delete(output_uploads).where(output_uploads.c.job_id == job_id))
             result = await conn.execute(delete(jobs).where(jobs.c.id == job_id))
@@ -257,7 +276,7 @@ class HistoryRepository:
             )
             .returning(job_events.c.seq)
         )
-        async with self.engine.begin() as conn:
+        async with self.writer.begin() as conn:
             seq = int((await conn.execute(stmt)).scalar_one())
         return EventRow(job_id, seq, kind, event_type, data, created)
 
@@ -267,7 +286,7 @@ class HistoryRepository:
             .where(job_events.c.job_id == job_id, job_events.c.seq > after_seq)
             .order_by(job_events.c.seq)
         )
-        async with self.engine.connect() as conn:
+        async with self.reader.connect() as conn:
             out = []
             for r in await conn.execute(stmt):
                 try:

@@ -12,12 +12,14 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..config import ConfigStore
+from ..console import ConsoleService
 from ..db import HistoryRepository, open_database
 from ..jobs import EventBus, JobRunner, JobService
 from ..paths import DataPaths
 from ..redact import SecretRegistry
 from ..settings import Settings
 from .errors import install_error_handlers
+from .limits import BodyLimitMiddleware
 from .routes import api_router
 from .security import AccessMiddleware, AccessPolicy
 from .spa import default_dist, install_spa
@@ -47,8 +49,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         paths.ensure()
-        engine = await open_database(paths.history_file, settings.database_url)
-        repo = HistoryRepository(engine)
+        db = await open_database(paths.history_file, settings.database_url)
+        repo = HistoryRepository(db)
         http = http_client or httpx.AsyncClient(
             timeout=httpx.Timeout(settings.request_timeout_seconds, connect=30.0),
             follow_redirects=True,
@@ -62,6 +64,7 @@ def create_app(
             paths=paths, repo=repo, bus=bus, runner=runner, max_parallel=settings.max_parallel
         )
         app.state.service = service
+        app.state.console = ConsoleService(runner)
         app.state.repo = repo
         app.state.paths = paths
         if not settings.embedded:
@@ -72,7 +75,7 @@ def create_app(
             await service.close()
             if http_client is None:
                 await http.aclose()
-            await engine.dispose()
+            await db.dispose()
 
     app = FastAPI(
         title="gpt-image-2",
@@ -88,6 +91,7 @@ def create_app(
     app.state.policy = policy
     app.state.secrets = secrets
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes)
     app.include_router(api_router, prefix="/api")
     app.add_middleware(AccessMiddleware, policy=policy)
     if serve_spa:
