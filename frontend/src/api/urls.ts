@@ -1,0 +1,12 @@
+/** URLs the browser loads directly (images, SSE) rather than through the client. */
+import { API_ORIGIN } from "./client";
+
+const jobPath = (jobId: string) => `${API_ORIGIN}/api/jobs/${encodeURIComponent(jobId)}`;
+
+export function outputUrl(jobId: string, index: number): string {
+  return `${jobPath(jobId)}/outputs/${index}`;
+}
+
+export function jobEventsUrl(jobId: string): string {
+  return `${jobPath(jobId)}/events`;
+}

@@ -1,0 +1,126 @@
+import { useId } from "react";
+import { useI18n } from "../../i18n/useI18n";
+import type { MessageKey } from "../../i18n/translate";
+import { aspectRatioLabel, SIZE_RULES, snapToMultiple, type SizeErrorCode } from "../../lib/size";
+import { draftSize, isSizeChoice, type GenerateDraft, type SizeChoice } from "./draft";
+
+const CHOICE_LABEL: Readonly<Record<SizeChoice, MessageKey>> = {
+  auto: "size.option.auto",
+  "1024x1024": "size.option.square",
+  "1536x1024": "size.option.landscape",
+  "1024x1536": "size.option.portrait",
+  "2k": "size.option.2k",
+  "4k": "size.option.4k",
+  custom: "size.option.custom",
+};
+
+const ERROR_LABEL: Readonly<Record<SizeErrorCode, MessageKey>> = {
+  empty: "size.error.empty",
+  format: "size.error.format",
+  positive: "size.error.positive",
+  multiple: "size.error.multiple",
+  max_edge: "size.error.max_edge",
+  min_pixels: "size.error.min_pixels",
+  max_pixels: "size.error.max_pixels",
+  aspect: "size.error.aspect",
+};
+
+export interface SizeFieldProps {
+  draft: GenerateDraft;
+  onChange: <K extends "size" | "customWidth" | "customHeight">(key: K, value: GenerateDraft[K]) => void;
+}
+
+export function SizeField({ draft, onChange }: SizeFieldProps) {
+  const { t, locale } = useI18n();
+  const id = useId();
+  const num = (n: number) => new Intl.NumberFormat(locale).format(n);
+  const check = draftSize(draft);
+  const custom = draft.size === "custom";
+
+  let hint: string | null = null;
+  if (custom && !check.ok) {
+    const w = Number.parseInt(draft.customWidth, 10) || 0;
+    const h = Number.parseInt(draft.customHeight, 10) || 0;
+    hint = t(ERROR_LABEL[check.error], {
+      maxEdge: num(SIZE_RULES.maxEdge),
+      minPixels: num(SIZE_RULES.minPixels),
+      maxPixels: num(SIZE_RULES.maxPixels),
+      maxAspect: SIZE_RULES.maxAspect,
+      width: snapToMultiple(w),
+      height: snapToMultiple(h),
+    });
+  } else if (custom && check.ok && "width" in check) {
+    hint = t("size.summary", {
+      width: check.width,
+      height: check.height,
+      megapixels: new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format((check.width * check.height) / 1e6),
+      ratio: aspectRatioLabel(check.width, check.height),
+    });
+  }
+
+  const invalid = custom && !check.ok;
+  return (
+    <div className="field size-field">
+      <label htmlFor={`${id}-select`} className="field-label">
+        {t("field.size")}
+      </label>
+      <div className="select">
+        <select
+          id={`${id}-select`}
+          value={draft.size}
+          onChange={(e) => {
+            if (isSizeChoice(e.target.value)) onChange("size", e.target.value);
+          }}
+        >
+          {(Object.keys(CHOICE_LABEL) as SizeChoice[]).map((choice) => (
+            <option key={choice} value={choice}>
+              {t(CHOICE_LABEL[choice])}
+            </option>
+          ))}
+        </select>
+      </div>
+      {custom ? (
+        <>
+          <div className="size-field__custom" role="group" aria-label={t("size.custom_group")}>
+            <label className="size-field__dim">
+              <span className="size-field__dim-label">{t("size.width")}</span>
+              <input
+                className="input"
+                type="number"
+                inputMode="numeric"
+                min={16}
+                max={SIZE_RULES.maxEdge}
+                step={16}
+                value={draft.customWidth}
+                onChange={(e) => onChange("customWidth", e.target.value)}
+                aria-invalid={invalid || undefined}
+                aria-describedby={`${id}-hint`}
+              />
+            </label>
+            <span className="size-field__times" aria-hidden="true">
+              ×
+            </span>
+            <label className="size-field__dim">
+              <span className="size-field__dim-label">{t("size.height")}</span>
+              <input
+                className="input"
+                type="number"
+                inputMode="numeric"
+                min={16}
+                max={SIZE_RULES.maxEdge}
+                step={16}
+                value={draft.customHeight}
+                onChange={(e) => onChange("customHeight", e.target.value)}
+                aria-invalid={invalid || undefined}
+                aria-describedby={`${id}-hint`}
+              />
+            </label>
+          </div>
+          <p id={`${id}-hint`} className={invalid ? "field-error" : "field-hint"} aria-live="polite" data-testid="size-hint">
+            {hint}
+          </p>
+        </>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+/** Message keys for job statuses and event types. */
+import type { MessageKey } from "../../i18n/translate";
+import type { JobStatus } from "../../lib/jobs";
+import type { Connection } from "./progress";
+
+export const STATUS_LABEL: Readonly<Record<JobStatus, MessageKey>> = {
+  queued: "status.queued",
+  running: "status.running",
+  uploading: "status.uploading",
+  completed: "status.completed",
+  partial_failed: "status.partial_failed",
+  failed: "status.failed",
+  cancelled: "status.cancelled",
+  unknown: "status.unknown",
+};
+
+export type StatusTone = "neutral" | "active" | "success" | "warning" | "danger";
+
+export const STATUS_TONE: Readonly<Record<JobStatus, StatusTone>> = {
+  queued: "neutral",
+  running: "active",
+  uploading: "active",
+  completed: "success",
+  partial_failed: "warning",
+  failed: "danger",
+  cancelled: "neutral",
+  unknown: "neutral",
+};
+
+const PHASE_LABEL: Readonly<Record<string, MessageKey>> = {
+  "job.queued": "phase.queued",
+  "job.running": "phase.running",
+  "request.started": "phase.request_started",
+  request_started: "phase.request_started",
+  response_created: "phase.request_started",
+  multipart_prepared: "phase.preparing",
+  retry_scheduled: "phase.retry_scheduled",
+  request_failed: "phase.request_failed",
+  auth_refresh_started: "phase.auth_refresh",
+  auth_refresh_completed: "phase.auth_refresh",
+  "auth.refresh.completed": "phase.auth_refresh",
+  output_item_done: "phase.request_completed",
+  response_completed: "phase.request_completed",
+  request_completed: "phase.request_completed",
+  output_saved: "phase.output_saved",
+  "job.output_ready": "phase.output_ready",
+  "job.storage": "phase.storage",
+  "job.completed": "phase.completed",
+  "job.partial_failed": "phase.partial_failed",
+  "job.failed": "phase.failed",
+  "job.cancelled": "phase.cancelled",
+  "job.canceled": "phase.cancelled",
+};
+
+export type PhaseText = { key: MessageKey } | { text: string };
+
+/**
+ * What the status line says: a translated label for every event type we
+ * know; the server's own `message` for types we do not; else the status.
+ */
+export function phaseText(phase: string | null, message: string | null, status: JobStatus): PhaseText {
+  const key = phase ? PHASE_LABEL[phase] : undefined;
+  if (key) return { key };
+  if (message) return { text: message };
+  return { key: status === "queued" ? "phase.queued" : "phase.working" };
+}
+
+export const CONNECTION_NOTE: Partial<Readonly<Record<Connection, MessageKey>>> = {
+  reconnecting: "connection.reconnecting",
+  polling: "connection.polling",
+};
