@@ -1,0 +1,242 @@
+"""Chroma-key extraction by matte unmixing (spec §1.4, fixes in decision 0002).
+
+The reference keys on the distance to the matte alone, so edges come out
+nearly binary and translucent subjects come out opaque and matte-tinted. Here
+every pixel is read as ``C = a*F + (1 - a)*M`` and ``a`` is estimated from two
+bounds plus the neighbourhood:
+
+* ``a_lo``, the *cube bound*: the smallest ``a`` for which ``F`` stays inside
+  the RGB cube. Exact whenever ``F`` touches the cube boundary (bright,
+  saturated glows and glass; black shadows).
+* ``a_hi``, the *matte-hue bound*: ``1 - e(C)/e(M)`` with ``e`` the excess of
+  the matte's dominant channels over the others. Under the prior that the
+  subject itself is not matte-hued (the generation prompt forbids it), ``a``
+  cannot exceed it.
+* Colours whose ``a_hi`` is above the material's ``solid_level`` are solid
+  (``a = 1``). Their antialiased rim (the *band*, up to 2 px outside a solid
+  core) gets ``a`` by projecting ``C - M`` onto ``F' - M``, where ``F'`` is the
+  mean colour of the nearby core pixels, so edges follow real coverage.
+* Everything else is translucent: ``a`` is the midpoint of the two bounds,
+  blended to 1 over ``softness`` as the colour approaches ``solid_level``.
+
+Colours of partial pixels are un-mixed (``F = M + (C - M)/a``) and any matte
+hue left over is reduced by ``spill_suppression``; solid pixels keep their
+colour exactly. Pixels within the noise tolerance of the matte are
+``(0, 0, 0, 0)``; pixels with alpha <= 5 get RGB 0 (scrubbed) but keep alpha.
+Work on partial pixels is done on the subset only, in float32.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from ._types import u8
+from .matte import RGB, border_noise, matte_channels, sample_matte
+from .presets import ChromaSettings
+from .profiles import TRANSPARENT_ALPHA_MAX
+from .unmix import band_colours, finish_pixels, project_alpha
+
+__all__ = ["ChromaResult", "extract_chroma"]
+
+U8 = npt.NDArray[np.uint8]
+F32 = npt.NDArray[np.float32]
+_PRIOR_WEIGHT = np.float32(0.5)
+_MIN_HUE_CONTRAST = 96
+# Below this matte-hue alpha bound a colour is always a see-through tint.
+_STRONG_TINT_LEVEL = 0.45
+_MARGIN = 4
+# Solid pixels this close to a non-solid one are re-measured by projection.
+_CORE_KERNEL = np.ones((3, 3), np.uint8)
+_SQRT3 = float(np.sqrt(3.0))
+
+
+@dataclass(frozen=True)
+class ChromaResult:
+    """Output of :func:`extract_chroma`: (H, W, 4) uint8 RGBA and the matte used."""
+
+    rgba: U8
+    matte: RGB
+    matte_source: str  # "provided" | "auto-sampled"
+    tolerance: float  # per-channel background tolerance actually used
+
+
+def _tolerance(noise: float, threshold: float) -> float:
+    cap = max(threshold, 0.0) / _SQRT3
+    return float(min(max(2.0, 3.5 * noise + 2.0), cap))
+
+
+def _cube_luts(matte: RGB) -> F32:
+    """(3, 256) float32: per-channel lower bound on alpha for each sample value."""
+    v = np.arange(256, dtype=np.float32)
+    out = np.zeros((3, 256), np.float32)
+    for c, m in enumerate(matte):
+        up = (v - m) / np.float32(255 - m) if m < 255 else np.zeros(256, np.float32)
+        down = (m - v) / np.float32(m) if m > 0 else np.zeros(256, np.float32)
+        out[c] = np.where(v > m, up, down)
+    return out
+
+
+def _hue_excess(planes: list[U8], split: tuple[tuple[int, ...], tuple[int, ...]]) -> U8:
+    """min over dominant channels minus max over the others, saturated at 0 (H, W) uint8."""
+    dominant, other = split
+    top = planes[dominant[0]]
+    for c in dominant[1:]:
+        top = u8(cv2.min(top, planes[c]))
+    base = planes[other[0]]
+    for c in other[1:]:
+        base = u8(cv2.max(base, planes[c]))
+    return u8(cv2.subtract(top, base))
+
+
+def _distance_u8(rgba: U8, matte: RGB) -> U8:
+    """Euclidean distance to the matte, rounded and clipped to 255, (H, W) uint8."""
+    diff = rgba[..., :3].astype(np.int32) - np.array(matte, np.int32)
+    dist = np.sqrt((diff * diff).sum(axis=2).astype(np.float32))
+    return u8(np.minimum(dist + 0.5, 255).astype(np.uint8))
+
+
+def _background(rgba: U8, matte: RGB, tol: float) -> U8:
+    """(H, W) 0/255 mask of pixels whose channels are all within ``tol`` of the matte."""
+    lo = (*(max(0.0, m - tol) for m in matte), 0.0)
+    hi = (*(min(255.0, m + tol) for m in matte), 255.0)
+    return u8(cv2.inRange(rgba, lo, hi))
+
+
+def _close_enclosed(solid: U8, moderate: U8, background: U8) -> None:
+    """Mark moderately matte-hued pixels solid when no see-through path reaches the matte.
+
+    A tint of the matte must show the matte around it; a matte-ish colour fully
+    enclosed by solid colour (a green emblem on a badge) is a subject colour.
+    Works in place on ``solid`` (H, W) 0/255.
+    """
+    mod_idx = np.flatnonzero(moderate.reshape(-1))
+    if mod_idx.size == 0:
+        return
+    undecided = cv2.bitwise_not(cv2.bitwise_or(solid, background))
+    count, labels = cv2.connectedComponents(undecided, connectivity=8)
+    # Components that touch the background (8-neighbourhood) are open.
+    ring = cv2.bitwise_and(cv2.dilate(background, np.ones((3, 3), np.uint8)), undecided)
+    flat = labels.reshape(-1)
+    open_label = np.zeros(count, bool)
+    open_label[flat[np.flatnonzero(ring.reshape(-1))]] = True
+    closed = mod_idx[~open_label[flat[mod_idx]]]
+    solid.reshape(-1)[closed] = 255
+
+
+def _classify(
+    rgba: U8, matte: RGB, background: U8, settings: ChromaSettings
+) -> tuple[U8, U8, float, int]:
+    """Solid mask, per-pixel score, score->a_hi scale and the matte's hue range.
+
+    For saturated mattes the score is the matte-hue excess ``e`` and
+    ``a_hi = 1 + scale*e``; otherwise it is the distance to the matte (scale 0).
+    """
+    split = matte_channels(matte)
+    hue_range = 0
+    if split is not None:
+        hue_range = min(matte[c] for c in split[0]) - max(matte[c] for c in split[1])
+    if split is None or hue_range < _MIN_HUE_CONTRAST:
+        # Black, white, grey or weak mattes carry no hue: fall back to distance.
+        score = _distance_u8(rgba, matte)
+        solid_min = min(max(settings.threshold + max(settings.softness, 1.0), 1.0), 254.0)
+        _, solid = cv2.threshold(score, solid_min, 255, cv2.THRESH_BINARY)
+        return u8(cv2.bitwise_and(solid, cv2.bitwise_not(background))), score, 0.0, 0
+    score = _hue_excess([u8(p) for p in cv2.split(rgba)], split)
+    solid_max = int((1.0 - settings.solid_level) * hue_range)
+    strong_max = int((1.0 - _STRONG_TINT_LEVEL) * hue_range)
+    _, solid = cv2.threshold(score, solid_max, 255, cv2.THRESH_BINARY_INV)
+    solid = u8(cv2.bitwise_and(solid, cv2.bitwise_not(background)))
+    if strong_max > solid_max:
+        moderate = cv2.inRange(score, solid_max + 1, strong_max)
+        moderate = u8(cv2.bitwise_and(moderate, cv2.bitwise_not(background)))
+        _close_enclosed(solid, moderate, background)
+    return solid, score, -1.0 / hue_range, hue_range
+
+
+def extract_chroma(rgba: U8, settings: ChromaSettings) -> ChromaResult:
+    """Key an (H, W, 4) uint8 RGBA image shot on a flat matte into RGBA (H, W, 4) uint8."""
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+        raise ValueError("extract_chroma expects an (H, W, 4) uint8 array")
+    rgba = np.ascontiguousarray(rgba)
+    if settings.matte is None:
+        est = sample_matte(rgba)
+        matte, source, noise = est.color, "auto-sampled", est.noise
+    else:
+        matte, source = settings.matte, "provided"
+        noise = border_noise(rgba, matte)
+    tol = _tolerance(noise, settings.threshold)
+    out = np.zeros_like(rgba)
+    background = _background(rgba, matte, tol)
+    x, y, w, h = cv2.boundingRect(cv2.bitwise_not(background))
+    if w == 0 or h == 0:
+        return ChromaResult(rgba=out, matte=matte, matte_source=source, tolerance=tol)
+    # Work on the bounding box of non-background pixels plus a margin.
+    x0, y0 = max(x - _MARGIN, 0), max(y - _MARGIN, 0)
+    x1, y1 = min(x + w + _MARGIN, rgba.shape[1]), min(y + h + _MARGIN, rgba.shape[0])
+    roi = np.ascontiguousarray(rgba[y0:y1, x0:x1])
+    roi_bg = np.ascontiguousarray(background[y0:y1, x0:x1])
+    solid, score, scale, _ = _classify(roi, matte, roi_bg, settings)
+    core = u8(cv2.erode(solid, _CORE_KERNEL, borderType=cv2.BORDER_REPLICATE))
+    roi_out = u8(cv2.bitwise_and(roi, roi, mask=core))
+    todo = cv2.bitwise_not(cv2.bitwise_or(core, roi_bg))
+    idx = np.flatnonzero(todo.reshape(-1))
+    if idx.size:
+        _solve(roi, roi_out, idx, core, score, scale, matte, noise, tol, settings)
+    if int(roi[..., 3].min()) <= TRANSPARENT_ALPHA_MAX:
+        # Source alpha can lower opaque pixels into the transparent class: scrub them.
+        roi_out[roi_out[..., 3] <= TRANSPARENT_ALPHA_MAX, :3] = 0
+    out[y0:y1, x0:x1] = roi_out
+    return ChromaResult(rgba=out, matte=matte, matte_source=source, tolerance=tol)
+
+
+def _solve(
+    rgba: U8,
+    out: U8,
+    idx: npt.NDArray[np.intp],
+    core: U8,
+    score: U8,
+    scale: float,
+    matte: RGB,
+    noise: float,
+    tol: float,
+    settings: ChromaSettings,
+) -> None:
+    """Alpha and colour of the undecided pixels ``idx`` (flat indices), written into ``out``."""
+    px = rgba.reshape(-1, 4)[idx]
+    luts = _cube_luts(matte)
+    a_lo = np.maximum(np.maximum(luts[0][px[:, 0]], luts[1][px[:, 1]]), luts[2][px[:, 2]])
+    s = score.reshape(-1)[idx].astype(np.float32)
+    if scale < 0:
+        a_hi = np.clip(np.float32(1.0) + s * np.float32(scale), 0.0, 1.0).astype(np.float32)
+        top = np.float32(settings.solid_level)
+        width = np.float32(max(settings.softness / 255.0, 0.02))
+        solid_w = np.clip((a_hi - (top - width)) / width, 0.0, 1.0)
+    else:
+        a_hi = np.ones_like(a_lo)
+        start = np.float32(max(settings.threshold, 0.0))
+        width = np.float32(max(settings.softness, 1.0))
+        solid_w = np.clip((s - start) / width, 0.0, 1.0)
+    solid_w = solid_w * solid_w * (np.float32(3.0) - np.float32(2.0) * solid_w)
+    a_t = a_lo + _PRIOR_WEIGHT * np.maximum(a_hi - a_lo, np.float32(0.0))
+    # Noise just outside the background tolerance must not become faint specks.
+    floor = np.float32(1.5 * max(tol - 2.0, 0.0) / 255.0)
+    if floor > 0:
+        a_t = np.where(a_t < floor, np.float32(0.0), a_t)
+    alpha = solid_w + (np.float32(1.0) - solid_w) * a_t
+
+    colour, fitted = band_colours(px, idx, core, rgba)
+    fit_ok = np.zeros(idx.size, bool)
+    sel = np.flatnonzero(fitted)
+    if sel.size:
+        fit_alpha, ok = project_alpha(px[sel], colour[sel], matte, noise)
+        alpha[sel[ok]] = fit_alpha[ok]
+        fit_ok[sel[ok]] = True
+    spill = (np.float32(settings.spill_suppression) * (np.float32(1.0) - solid_w)).astype(
+        np.float32
+    )
+    spill[fit_ok] = 0.0
+    finish_pixels(out, idx, px, alpha, colour, fit_ok, spill, matte)

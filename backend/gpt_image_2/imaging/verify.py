@@ -1,0 +1,176 @@
+"""The transparent-PNG verifier (spec/transparent.md §2).
+
+:func:`verify_rgba` measures an (H, W, 4) uint8 RGBA array and applies a
+profile. Every field of the reference's ``verification`` object is computed
+with the reference's definitions and float64 arithmetic, except two
+documented fixes (docs/decisions/0002-transparent-quirks.md):
+
+* an empty image no longer also fails ``too_many_stray_pixels``;
+* a painted checkerboard is also found when a subject covers part of it and
+  when the image has real transparent areas elsewhere (:mod:`checker`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from ._types import u8
+from .checker import detect_checkerboard
+from .matte import RGB
+from .profiles import MIN_OPAQUE_ALPHA, TRANSPARENT_ALPHA_MAX, get_profile
+from .report import VerifyReport, build_report
+from .residue import halo_score, matte_residue_score
+
+__all__ = ["Measurements", "measure", "verify_rgba"]
+
+U8 = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True)
+class Measurements:
+    """Profile-independent measurements of one image (spec §2.2)."""
+
+    width: int
+    height: int
+    alpha_min: int
+    alpha_max: int
+    transparent_pixels: int
+    partial_pixels: int
+    opaque_pixels: int
+    bbox: tuple[int, int, int, int] | None
+    edge_nontransparent_pixels: int
+    perimeter: int
+    component_count: int
+    largest_component_pixels: int
+    transparent_rgb_scrubbed: bool
+    halo_score: float
+    matte_residue_score: float | None
+    checkerboard_detected: bool
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+    @property
+    def nontransparent_pixels(self) -> int:
+        return self.partial_pixels + self.opaque_pixels
+
+
+def _components(mask: U8, bbox: tuple[int, int, int, int] | None) -> tuple[int, int]:
+    """(count, largest size) of 8-connected components of a 0/255 mask."""
+    if bbox is None:
+        return 0, 0
+    x, y, w, h = bbox
+    crop = mask[y : y + h, x : x + w]
+    count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    if count <= 1:
+        return 0, 0
+    return int(count - 1), int(stats[1:, cv2.CC_STAT_AREA].max())
+
+
+def _edge_pixels(mask: U8) -> tuple[int, int]:
+    """(nontransparent pixels on the outermost rows/columns, perimeter size)."""
+    height, width = mask.shape
+    if height < 2 or width < 2:
+        return int(np.count_nonzero(mask)), height * width
+    count = (
+        np.count_nonzero(mask[0])
+        + np.count_nonzero(mask[-1])
+        + np.count_nonzero(mask[1:-1, 0])
+        + np.count_nonzero(mask[1:-1, -1])
+    )
+    return int(count), 2 * width + 2 * (height - 2)
+
+
+def measure(rgba: U8, *, has_alpha: bool, expected_matte: RGB | None = None) -> Measurements:
+    """Measure an (H, W, 4) uint8 RGBA image (spec §2.2)."""
+    height, width = int(rgba.shape[0]), int(rgba.shape[1])
+    alpha = np.ascontiguousarray(rgba[..., 3])
+    hist = cv2.calcHist([alpha], [0], None, [256], [0, 256]).reshape(-1).astype(np.int64)
+    present = np.flatnonzero(hist)
+    alpha_min = int(present[0]) if present.size else 0
+    alpha_max = int(present[-1]) if present.size else 0
+    transparent = int(hist[: TRANSPARENT_ALPHA_MAX + 1].sum())
+    opaque = int(hist[MIN_OPAQUE_ALPHA:].sum())
+    partial = height * width - transparent - opaque
+
+    mask = u8(cv2.threshold(alpha, TRANSPARENT_ALPHA_MAX, 255, cv2.THRESH_BINARY)[1])
+    x, y, w, h = cv2.boundingRect(mask)
+    bbox = (int(x), int(y), int(w), int(h)) if w > 0 and h > 0 else None
+    count, largest = _components(mask, bbox)
+    edge, perimeter = _edge_pixels(mask)
+
+    clean = cv2.inRange(rgba, (0, 0, 0, 0), (2, 2, 2, TRANSPARENT_ALPHA_MAX))
+    scrubbed = int(cv2.countNonZero(clean)) == transparent
+
+    if partial:
+        sel = cv2.inRange(alpha, TRANSPARENT_ALPHA_MAX + 1, MIN_OPAQUE_ALPHA - 1)
+        idx = np.flatnonzero(sel.reshape(-1))
+        flat = rgba.reshape(-1, 4)
+        px = flat[idx]
+        halo = halo_score(px[:, :3])
+        residue = None if expected_matte is None else matte_residue_score(px, expected_matte)
+    else:
+        halo = 0.0
+        residue = None if expected_matte is None else 0.0
+
+    transparent_ratio = transparent / (height * width) if height * width else 0.0
+    checker = detect_checkerboard(
+        rgba,
+        has_alpha=has_alpha,
+        transparent_ratio=transparent_ratio,
+        opaque_ratio=opaque / (height * width) if height * width else 0.0,
+    )
+    return Measurements(
+        width=width,
+        height=height,
+        alpha_min=alpha_min,
+        alpha_max=alpha_max,
+        transparent_pixels=transparent,
+        partial_pixels=partial,
+        opaque_pixels=opaque,
+        bbox=bbox,
+        edge_nontransparent_pixels=edge,
+        perimeter=perimeter,
+        component_count=count,
+        largest_component_pixels=largest,
+        transparent_rgb_scrubbed=scrubbed,
+        halo_score=halo,
+        matte_residue_score=residue,
+        checkerboard_detected=checker,
+    )
+
+
+def verify_rgba(
+    rgba: U8,
+    profile: str = "generic",
+    *,
+    expected_matte: RGB | None = None,
+    is_png: bool = True,
+    color_type: str = "Rgba8",
+    path: str = "",
+) -> VerifyReport:
+    """Verify an (H, W, 4) uint8 RGBA image against ``profile``.
+
+    ``is_png``/``color_type`` describe the file the pixels came from (see
+    :class:`~gpt_image_2.imaging.codecs.DecodedImage`); ``has_alpha`` follows
+    from ``color_type``. ``expected_matte`` enables the matte-residue check.
+    """
+    spec = get_profile(profile)
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+        raise ValueError("verify_rgba expects an (H, W, 4) uint8 array")
+    has_alpha = color_type.startswith(("La", "Rgba"))
+    found = measure(rgba, has_alpha=has_alpha, expected_matte=expected_matte)
+    return build_report(
+        found,
+        spec,
+        path=path,
+        is_png=is_png,
+        color_type=color_type,
+        has_alpha=has_alpha,
+        residue_checked=expected_matte is not None,
+    )
