@@ -1,4 +1,4 @@
-"""The Generate and Tasks screens in a real browser against a real server.
+"""The Generate screen (and its hand-off to Tasks) in a real browser against a real server.
 
 ``live_server`` (tests/conftest.py) runs ``gpt-image-2 serve`` with the built
 SPA, talking to the fake OpenAI upstream on loopback. Screenshots go to
@@ -29,6 +29,12 @@ PHONE = {"width": 375, "height": 812}
 DONE_TIMEOUT = 30_000
 
 
+def _axe(page: Any, name: str) -> None:
+    from tests.e2e.conftest import axe_check
+
+    axe_check(page, name)
+
+
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(viewport=DESKTOP, locale="en-US", color_scheme="light")
@@ -56,7 +62,7 @@ def _generate_bodies(live_server: Any) -> list[dict[str, Any]]:
 
 
 def test_generate_shows_progress_then_image_and_lists_the_job(
-    page: Any, live_server: Any, screenshots: Path
+    page: Any, live_server: Any, screenshots: Path, artwork: Any
 ) -> None:
     live_server.fake_openai.latency = 1.5  # long enough to see the job run
 
@@ -64,7 +70,7 @@ def test_generate_shows_progress_then_image_and_lists_the_job(
     first = "A lighthouse on a basalt cliff at dawn, e2e one"
     page.get_by_label("Prompt").fill(first)
     page.get_by_label("Size").select_option("1536x1024")
-    page.get_by_role("radio", name="High").check()
+    page.get_by_role("radio", name="High", exact=True).check()
     page.get_by_role("button", name="Generate").click()
 
     card = page.locator("article.live-card").first
@@ -112,15 +118,42 @@ def test_generate_shows_progress_then_image_and_lists_the_job(
     expect(page.locator(".recent .job-row", has_text=second)).to_be_visible(timeout=10_000)
     page.screenshot(animations="disabled", path=str(screenshots / "generate-two-jobs.png"), full_page=True)
 
-    # 3. The Tasks screen lists both; a row expands to its image.
+    # 3. Count, provider, format and background reach the server.
+    third = "Macro photo of a dew drop, e2e three"
+    page.get_by_label("Size", exact=True).select_option("1024x1024")
+    page.get_by_label("Provider").select_option("openai")
+    page.get_by_role("button", name="One more image").click()
+    expect(page.get_by_label("Count")).to_have_value("2")
+    page.get_by_role("radio", name="WebP").check()
+    compression = page.get_by_label("Compression")
+    for _ in range(4):  # 90 → 70 in steps of 5
+        compression.press("ArrowLeft")
+    page.get_by_role("radio", name="Transparent").check()
+    page.get_by_role("radio", name="X-High").check()
+    page.get_by_label("Prompt").fill(third)
+    expect(page.get_by_role("button", name="Generate 2")).to_be_enabled()
+    page.get_by_role("button", name="Generate 2").click()
+    newest = page.locator("article.live-card").first
+    expect(newest).to_contain_text(third)
+    expect(newest).to_have_attribute("data-status", "completed", timeout=DONE_TIMEOUT)
+    expect(newest.locator(".output img")).to_have_count(2)
+    body = next(b for b in _generate_bodies(live_server) if b.get("prompt") == third)
+    assert body["output_format"] == "webp" and body["background"] == "transparent", body
+    assert body["quality"] == "xhigh" and body["output_compression"] == 70, body
+    page.screenshot(animations="disabled", path=str(screenshots / "generate.png"))
+    _axe(page, "generate")
+
+    # 4. The Tasks screen lists all three as gallery cards; a card opens its drawer.
     page.get_by_role("link", name="View all").click()
     expect(page.get_by_role("heading", name="Tasks")).to_be_visible()
-    tasks = page.locator('[data-screen="tasks"] .job-row')
-    expect(tasks).to_have_count(2, timeout=10_000)
-    expect(tasks.first).to_contain_text(second)  # newest first
-    tasks.filter(has_text=first).get_by_role("button").first.click()
-    _image_loaded(page, tasks.filter(has_text=first).locator(".output img"))
-    page.screenshot(animations="disabled", path=str(screenshots / "tasks.png"), full_page=True)
+    cards = page.locator('[data-screen="tasks"] .job-card')
+    expect(cards).to_have_count(3, timeout=10_000)
+    expect(cards.first).to_contain_text(third)  # newest first
+    cards.filter(has_text=first).get_by_role("button").click()
+    drawer = page.get_by_test_id("job-drawer")
+    expect(drawer).to_contain_text(first)
+    _image_loaded(page, drawer.locator(".drawer-image img"))
+    page.screenshot(animations="disabled", path=str(screenshots / "tasks-drawer-from-generate.png"))
 
 
 def test_upstream_failure_shows_the_error(page: Any, live_server: Any, screenshots: Path) -> None:
@@ -150,11 +183,14 @@ def test_phone_layout_and_language_switch(browser: Any, live_server: Any, screen
         assert overflow <= 0, f"page is {overflow}px wider than a 375px screen"
         page.screenshot(animations="disabled", path=str(screenshots / "generate-phone.png"), full_page=True)
 
-        page.get_by_label("Language").select_option("zh")
+        page.get_by_label("Language").first.select_option("zh")
         expect(page.get_by_role("heading", name="生成图像")).to_be_visible()
         assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
         page.get_by_role("link", name="任务").click()
         expect(page.get_by_role("heading", name="任务", exact=True)).to_be_visible()
+        # The navigation sits at the bottom of a phone screen, within reach of a thumb.
+        nav = page.get_by_role("navigation", name="主导航").bounding_box()
+        assert nav is not None and nav["y"] + nav["height"] >= PHONE["height"] - 2, nav
         page.screenshot(animations="disabled", path=str(screenshots / "tasks-phone-zh.png"), full_page=True)
     finally:
         context.close()

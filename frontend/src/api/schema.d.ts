@@ -423,6 +423,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/transparent/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify
+         * @description Gate an image with one of the nine profiles (``transparent verify``).
+         */
+        post: operations["verify_api_transparent_verify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transparent/extract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extract
+         * @description Key a matte source (chroma) or a black/white pair (dual) into an RGBA PNG and verify it.
+         *
+         *     The PNG is kept as a finished history job (``transparent extract``); fetch it
+         *     from ``output.url`` (``/api/jobs/{job_id}/outputs/0``).
+         */
+        post: operations["extract_api_transparent_extract_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transparent/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate
+         * @description Queue ``transparent generate``: a source on a flat matte, extracted and verified.
+         *
+         *     Progress follows on ``/api/jobs/{id}/events``; the result (``out.png``,
+         *     ``report.json``, the ``extraction``/``verification`` objects) is in the job.
+         */
+        post: operations["generate_api_transparent_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transparent/jobs/{job_id}/source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Source
+         * @description The provider's source image of a ``transparent generate`` job run with ``keep_source``.
+         */
+        get: operations["source_api_transparent_jobs__job_id__source_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -446,6 +532,17 @@ export interface components {
             };
             /** Requested Provider */
             requested_provider: string;
+        };
+        /** Bbox */
+        Bbox: {
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
+            /** Width */
+            width: number;
+            /** Height */
+            height: number;
         };
         /** ConfigInspectPayload */
         ConfigInspectPayload: {
@@ -564,6 +661,19 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** DualAlignment */
+        DualAlignment: {
+            /** Color Space */
+            color_space: string;
+            /** Delta Channel Noise */
+            delta_channel_noise: number;
+            /** Negative Delta Ratio */
+            negative_delta_ratio: number;
+            /** Passed */
+            passed: boolean;
+            /** Score */
+            score: number;
+        };
         /**
          * EditRequest
          * @description Body of ``POST /api/images/edit``: generate fields plus 1–16 references and a mask.
@@ -627,6 +737,52 @@ export interface components {
              */
             queued: boolean;
         };
+        /** ErrorBody */
+        ErrorBody: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /** Detail */
+            detail?: unknown;
+        };
+        /** ErrorEnvelope */
+        ErrorEnvelope: {
+            error: components["schemas"]["ErrorBody"];
+        };
+        /**
+         * Extraction
+         * @description The ``extraction`` report (spec §1.4 chroma, §1.5 dual).
+         */
+        Extraction: {
+            dual_alignment: components["schemas"]["DualAlignment"] | null;
+            /** Inputs */
+            inputs: {
+                [key: string]: string;
+            };
+            /** Material */
+            material: string | null;
+            /** Matte Color */
+            matte_color: string | null;
+            /** Matte Color Source */
+            matte_color_source: ("provided" | "auto-sampled") | null;
+            /** Matte Decontamination Applied */
+            matte_decontamination_applied: boolean;
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "chroma" | "dual";
+            output: components["schemas"]["OutputValue"];
+            /** Rgb Scrubbed */
+            rgb_scrubbed: boolean;
+            /** Softness */
+            softness: number | null;
+            /** Spill Suppression */
+            spill_suppression: number | null;
+            /** Threshold */
+            threshold: number | null;
+        };
         /**
          * GenerateRequest
          * @description Body of ``POST /api/images/generate``. Unknown fields are ignored.
@@ -671,6 +827,11 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HistoryRef */
+        HistoryRef: {
+            /** Job Id */
+            job_id: string | null;
         };
         /**
          * ImageUpload
@@ -796,6 +957,29 @@ export interface components {
             providers: {
                 [key: string]: unknown;
             };
+        };
+        /** OutputFile */
+        OutputFile: {
+            /** Index */
+            index: number;
+            /** Path */
+            path: string;
+            /** Bytes */
+            bytes: number;
+        };
+        /**
+         * OutputValue
+         * @description The spec's output file value; ``url`` is where the API serves the file.
+         */
+        OutputValue: {
+            /** Path */
+            path: string | null;
+            /** Bytes */
+            bytes: number;
+            /** Files */
+            files: components["schemas"]["OutputFile"][];
+            /** Url */
+            url?: string | null;
         };
         /** ProviderListPayload */
         ProviderListPayload: {
@@ -1106,6 +1290,203 @@ export interface components {
             /** Name */
             name: string;
         };
+        /**
+         * TransparentExtractRequest
+         * @description Body of ``POST /api/transparent/extract``: ``input`` (chroma) or a dark/light pair.
+         */
+        TransparentExtractRequest: {
+            /**
+             * Profile
+             * @default generic
+             * @enum {string}
+             */
+            profile: "generic" | "icon" | "product" | "sticker" | "seal" | "translucent" | "glow" | "shadow" | "effect";
+            /** Material */
+            material?: ("standard" | "soft-3d" | "soft3d" | "flat-icon" | "sticker" | "glow") | null;
+            /** Threshold */
+            threshold?: number | null;
+            /** Softness */
+            softness?: number | null;
+            /** Spill Suppression */
+            spill_suppression?: number | null;
+            /**
+             * Method
+             * @default auto
+             * @enum {string}
+             */
+            method: "auto" | "chroma" | "dual";
+            /** @description Source on a flat matte */
+            input?: components["schemas"]["ImageUpload"] | null;
+            /** @description Subject on black */
+            dark_image?: components["schemas"]["ImageUpload"] | null;
+            /** @description Subject on white */
+            light_image?: components["schemas"]["ImageUpload"] | null;
+            /**
+             * Matte Color
+             * @description Chroma matte: a name, #rrggbb or auto (default: auto-sample)
+             */
+            matte_color?: string | null;
+            /**
+             * Strict
+             * @description A failed gate becomes 422 transparent_verification_failed
+             * @default false
+             */
+            strict: boolean;
+        };
+        /**
+         * TransparentExtractResponse
+         * @description The CLI's ``transparent extract`` envelope plus the job holding the PNG.
+         */
+        TransparentExtractResponse: {
+            /**
+             * Ok
+             * @default true
+             * @constant
+             */
+            ok: true;
+            /**
+             * Command
+             * @default transparent extract
+             * @constant
+             */
+            command: "transparent extract";
+            /**
+             * Method
+             * @enum {string}
+             */
+            method: "chroma" | "dual";
+            /** Profile */
+            profile: string;
+            /** Material */
+            material: string | null;
+            extraction: components["schemas"]["Extraction"];
+            verification: components["schemas"]["Verification"];
+            output: components["schemas"]["OutputValue"];
+            history: components["schemas"]["HistoryRef"];
+            job: components["schemas"]["Job"];
+        };
+        /**
+         * TransparentGenerateRequest
+         * @description Body of ``POST /api/transparent/generate``: queues a ``transparent generate`` job.
+         */
+        TransparentGenerateRequest: {
+            /**
+             * Profile
+             * @default generic
+             * @enum {string}
+             */
+            profile: "generic" | "icon" | "product" | "sticker" | "seal" | "translucent" | "glow" | "shadow" | "effect";
+            /** Material */
+            material?: ("standard" | "soft-3d" | "soft3d" | "flat-icon" | "sticker" | "glow") | null;
+            /** Threshold */
+            threshold?: number | null;
+            /** Softness */
+            softness?: number | null;
+            /** Spill Suppression */
+            spill_suppression?: number | null;
+            /**
+             * Prompt
+             * @description The subject to draw. Must not be blank.
+             */
+            prompt: string;
+            /**
+             * Provider
+             * @description auto, openai, codex or a name
+             */
+            provider?: string | null;
+            /** Model */
+            model?: string | null;
+            /**
+             * Instructions
+             * @description Codex only
+             */
+            instructions?: string | null;
+            /**
+             * Size
+             * @description auto, 2K, 4K or WIDTHxHEIGHT
+             */
+            size?: string | null;
+            /** Quality */
+            quality?: ("auto" | "low" | "medium" | "high" | "xhigh" | "max") | null;
+            /** Compression */
+            compression?: number | null;
+            /** Moderation */
+            moderation?: ("auto" | "low") | null;
+            /**
+             * Method
+             * @default auto
+             * @enum {string}
+             */
+            method: "auto" | "chroma" | "dual";
+            /**
+             * Matte Color
+             * @description Matte requested in the prompt: a name or #rrggbb
+             * @default #00ff00
+             */
+            matte_color: string;
+            /**
+             * Source Prompt
+             * @description Replaces the whole source prompt (no extraction setup added)
+             */
+            source_prompt?: string | null;
+            /**
+             * Keep Source
+             * @description Keep the provider's source image in the job folder
+             * @default false
+             */
+            keep_source: boolean;
+            /**
+             * Strict
+             * @description A failed gate fails the job with transparent_verification_failed (the reference always gates); false completes it and reports verification.passed
+             * @default true
+             */
+            strict: boolean;
+        };
+        /**
+         * TransparentVerifyRequest
+         * @description Body of ``POST /api/transparent/verify``.
+         */
+        TransparentVerifyRequest: {
+            /** @description The image to check (PNG, JPEG or WebP) */
+            input: components["schemas"]["ImageUpload"];
+            /**
+             * Profile
+             * @default generic
+             * @enum {string}
+             */
+            profile: "generic" | "icon" | "product" | "sticker" | "seal" | "translucent" | "glow" | "shadow" | "effect";
+            /**
+             * Expected Matte Color
+             * @description Matte the image was keyed from: a name or #rrggbb (no auto)
+             */
+            expected_matte_color?: string | null;
+            /**
+             * Strict
+             * @description A failed gate becomes 422 transparent_verification_failed
+             * @default false
+             */
+            strict: boolean;
+        };
+        /** TransparentVerifyResponse */
+        TransparentVerifyResponse: {
+            /**
+             * Ok
+             * @default true
+             * @constant
+             */
+            ok: true;
+            /**
+             * Command
+             * @default transparent verify
+             * @constant
+             */
+            command: "transparent verify";
+            /** Profile */
+            profile: string;
+            /** Passed */
+            passed: boolean;
+            verification: components["schemas"]["Verification"];
+        };
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -1118,6 +1499,87 @@ export interface components {
             input?: unknown;
             /** Context */
             ctx?: Record<string, never>;
+        };
+        /**
+         * Verification
+         * @description The reference's ``verification`` object (spec/transparent.md §2.3).
+         */
+        Verification: {
+            /** Alpha Health Score */
+            alpha_health_score: number;
+            /** Alpha Max */
+            alpha_max: number;
+            /** Alpha Min */
+            alpha_min: number;
+            /** Alpha Noise Score */
+            alpha_noise_score: number;
+            bbox: components["schemas"]["Bbox"] | null;
+            /** Checkerboard Detected */
+            checkerboard_detected: boolean;
+            /** Color Type */
+            color_type: string;
+            /** Component Count */
+            component_count: number;
+            /** Edge Margin Px */
+            edge_margin_px: number | null;
+            /** Edge Nontransparent Pixels */
+            edge_nontransparent_pixels: number;
+            /** Edge Nontransparent Ratio */
+            edge_nontransparent_ratio: number;
+            /** Failure Reasons */
+            failure_reasons: string[];
+            /** Halo Score */
+            halo_score: number;
+            /** Has Alpha */
+            has_alpha: boolean;
+            /** Height */
+            height: number;
+            /** Input Has Alpha */
+            input_has_alpha: boolean;
+            /** Is Png */
+            is_png: boolean;
+            /** Largest Component Pixels */
+            largest_component_pixels: number;
+            /** Largest Component Ratio */
+            largest_component_ratio: number;
+            /** Matte Residue Checked */
+            matte_residue_checked: boolean;
+            /** Matte Residue Score */
+            matte_residue_score: number | null;
+            /** Nontransparent Pixels */
+            nontransparent_pixels: number;
+            /** Opaque Pixels */
+            opaque_pixels: number;
+            /** Opaque Ratio */
+            opaque_ratio: number;
+            /** Partial Pixels */
+            partial_pixels: number;
+            /** Partial Ratio */
+            partial_ratio: number;
+            /** Passed */
+            passed: boolean;
+            /** Path */
+            path: string;
+            /** Profile */
+            profile: string;
+            /** Quality Score */
+            quality_score: number;
+            /** Residue Score */
+            residue_score: number;
+            /** Stray Pixel Count */
+            stray_pixel_count: number;
+            /** Touches Edge */
+            touches_edge: boolean;
+            /** Transparent Pixels */
+            transparent_pixels: number;
+            /** Transparent Ratio */
+            transparent_ratio: number;
+            /** Transparent Rgb Scrubbed */
+            transparent_rgb_scrubbed: boolean;
+            /** Warnings */
+            warnings: string[];
+            /** Width */
+            width: number;
         };
     };
     responses: never;
@@ -1924,6 +2386,201 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SecretDeletePayload"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    verify_api_transparent_verify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransparentVerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransparentVerifyResponse"];
+                };
+            };
+            /** @description invalid_argument, image_read_failed, image_decode_failed, transparent_input_mismatch, unsupported_option */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description transparent_verification_failed (strict), or a malformed body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    extract_api_transparent_extract_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransparentExtractRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransparentExtractResponse"];
+                };
+            };
+            /** @description invalid_argument, image_read_failed, image_decode_failed, transparent_input_mismatch, unsupported_option */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description transparent_verification_failed (strict), or a malformed body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    generate_api_transparent_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransparentGenerateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnqueueResponse"];
+                };
+            };
+            /** @description invalid_argument, image_read_failed, image_decode_failed, transparent_input_mismatch, unsupported_option */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description transparent_verification_failed (strict), or a malformed body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    source_api_transparent_jobs__job_id__source_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                    "image/jpeg": unknown;
+                    "image/webp": unknown;
+                };
+            };
+            /** @description output_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Validation Error */

@@ -7,6 +7,11 @@ export function outputUrl(jobId: string, index: number): string {
   return `${jobPath(jobId)}/outputs/${index}`;
 }
 
+/** An edit job's input image (web.md §6.4 route 24; shown only when the server has it). */
+export function refUrl(jobId: string, index: number): string {
+  return `${jobPath(jobId)}/refs/${index}`;
+}
+
 export function jobEventsUrl(jobId: string): string {
   return `${jobPath(jobId)}/events`;
 }

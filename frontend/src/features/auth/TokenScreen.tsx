@@ -30,7 +30,7 @@ export function TokenScreen() {
   };
 
   return (
-    <div className="auth">
+    <main className="auth">
       <div className="auth__lang">
         <LanguageSelect />
       </div>
@@ -67,6 +67,6 @@ export function TokenScreen() {
           {signIn.isPending ? t("auth.checking") : t("auth.submit")}
         </Button>
       </form>
-    </div>
+    </main>
   );
 }

@@ -2,27 +2,33 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "rea
 import type { EnqueueResponse } from "../../api/types";
 import { toApiError } from "../../api/errors";
 import { Button } from "../../components/Button";
-import { SegmentedControl } from "../../components/SegmentedControl";
+import { useToast } from "../../components/Toast";
 import { useI18n } from "../../i18n/useI18n";
 import { isApplePlatform } from "../../lib/platform";
 import { ErrorPanel } from "../jobs/ErrorPanel";
+import { TemplatePicker } from "../templates/TemplatePicker";
 import { useGenerate } from "./api";
-import { buildGenerateRequest, FORMATS, PROMPT_MAX, QUALITIES, type GenerateDraft } from "./draft";
-import { SizeField } from "./SizeField";
+import { buildGenerateRequest, PROMPT_MAX, type GenerateDraft } from "./draft";
+import { ParamsFields } from "./ParamsFields";
 
 export interface GenerateFormProps {
   draft: GenerateDraft;
   update: <K extends keyof GenerateDraft>(key: K, value: GenerateDraft[K]) => void;
   onQueued: (response: EnqueueResponse) => void;
-  promptRef?: React.RefObject<HTMLTextAreaElement | null>;
+  promptRef: React.RefObject<HTMLTextAreaElement | null>;
 }
 
 export function GenerateForm({ draft, update, onQueued, promptRef }: GenerateFormProps) {
-  const { t } = useI18n();
+  const { t, tp } = useI18n();
+  const toast = useToast();
   const id = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const [promptMissing, setPromptMissing] = useState(false);
-  const generate = useGenerate(onQueued);
+  const generate = useGenerate((response) => {
+    onQueued(response);
+    const n = typeof response.job.metadata?.n === "number" ? response.job.metadata.n : 1;
+    toast.show({ id: "generate-submit", tone: "success", title: n > 1 ? tp("generate.started_many", n) : t("generate.started") });
+  });
   const built = buildGenerateRequest(draft);
   const apple = isApplePlatform();
 
@@ -32,7 +38,9 @@ export function GenerateForm({ draft, update, onQueued, promptRef }: GenerateFor
     if (!built.ok) {
       if (built.problem === "prompt") {
         setPromptMissing(true);
-        promptRef?.current?.focus();
+        promptRef.current?.focus();
+      } else {
+        toast.show({ tone: "error", title: t("generate.invalid_params") });
       }
       return;
     }
@@ -47,7 +55,7 @@ export function GenerateForm({ draft, update, onQueued, promptRef }: GenerateFor
   };
 
   const error = generate.error ? toApiError(generate.error) : null;
-  const sizeInvalid = !built.ok && built.problem === "size";
+  const paramsInvalid = !built.ok && built.problem !== "prompt";
 
   return (
     <form ref={formRef} className="card compose" onSubmit={submit} noValidate aria-label={t("generate.form_label")}>
@@ -56,15 +64,26 @@ export function GenerateForm({ draft, update, onQueued, promptRef }: GenerateFor
           <label htmlFor={`${id}-prompt`} className="field-label">
             {t("field.prompt")}
           </label>
-          <span className="counter" aria-hidden="true">
-            {draft.prompt.length} / {PROMPT_MAX}
-          </span>
+          <div className="field-head__tools">
+            <TemplatePicker
+              scope="generate"
+              value={draft.prompt}
+              onChange={(v) => {
+                update("prompt", v.slice(0, PROMPT_MAX));
+                setPromptMissing(false);
+              }}
+              textareaRef={promptRef}
+            />
+            <span className="counter" aria-hidden="true">
+              {draft.prompt.length} / {PROMPT_MAX}
+            </span>
+          </div>
         </div>
         <textarea
           ref={promptRef}
           id={`${id}-prompt`}
           className="input textarea"
-          rows={6}
+          rows={5}
           maxLength={PROMPT_MAX}
           placeholder={t("generate.prompt_placeholder")}
           value={draft.prompt}
@@ -75,27 +94,14 @@ export function GenerateForm({ draft, update, onQueued, promptRef }: GenerateFor
           onKeyDown={onPromptKeyDown}
           aria-invalid={promptMissing || undefined}
           aria-describedby={`${id}-prompt-hint`}
+          aria-keyshortcuts={apple ? "Meta+Enter" : "Control+Enter"}
         />
         <p id={`${id}-prompt-hint`} className={promptMissing ? "field-error" : "visually-hidden"}>
           {promptMissing ? t("generate.prompt_required") : t("generate.shortcut_hint", { key: apple ? "⌘" : "Ctrl" })}
         </p>
       </div>
 
-      <div className="compose__params">
-        <SizeField draft={draft} onChange={update} />
-        <SegmentedControl
-          legend={t("field.quality")}
-          options={QUALITIES.map((q) => ({ value: q, label: t(`quality.${q}`) }))}
-          value={draft.quality}
-          onChange={(v) => update("quality", v)}
-        />
-        <SegmentedControl
-          legend={t("field.format")}
-          options={FORMATS.map((f) => ({ value: f, label: f === "webp" ? "WebP" : f.toUpperCase() }))}
-          value={draft.format}
-          onChange={(v) => update("format", v)}
-        />
-      </div>
+      <ParamsFields draft={draft} update={update} />
 
       {error ? (
         <ErrorPanel title={t("generate.submit_failed")} error={{ code: error.code, message: error.message, detail: error.detail }} live />
@@ -113,10 +119,10 @@ export function GenerateForm({ draft, update, onQueued, promptRef }: GenerateFor
           size="lg"
           icon="sparkles"
           busy={generate.isPending}
-          disabled={generate.isPending || sizeInvalid}
+          disabled={generate.isPending || paramsInvalid}
           aria-keyshortcuts={apple ? "Meta+Enter" : "Control+Enter"}
         >
-          {generate.isPending ? t("generate.submitting") : t("generate.submit")}
+          {generate.isPending ? t("generate.submitting") : draft.n > 1 ? tp("generate.submit_many", draft.n) : t("generate.submit")}
         </Button>
       </div>
     </form>

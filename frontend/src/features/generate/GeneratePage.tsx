@@ -7,6 +7,9 @@ import { JobLiveCard } from "../jobs/JobLiveCard";
 import { GenerateForm } from "./GenerateForm";
 import { RecentJobs } from "./RecentJobs";
 import { useDraft } from "./useDraft";
+import { generatePrefill } from "./prefill";
+import { useInbox } from "../../lib/inbox";
+import { useToast } from "../../components/Toast";
 import "./generate.css";
 
 interface SessionJob {
@@ -19,7 +22,13 @@ const EXAMPLES: readonly MessageKey[] = ["generate.example.1", "generate.example
 
 export function GeneratePage() {
   const { t } = useI18n();
-  const { draft, update } = useDraft();
+  const { draft, update, replace } = useDraft();
+  const toast = useToast();
+  useInbox(generatePrefill, (patch) => {
+    replace(patch);
+    toast.show({ tone: "info", title: t("generate.prefilled") });
+    window.requestAnimationFrame(() => promptRef.current?.focus());
+  });
   const [session, setSession] = useState<SessionJob[]>([]);
   const [announcement, setAnnouncement] = useState("");
   const promptRef = useRef<HTMLTextAreaElement>(null);

@@ -2,17 +2,7 @@ import { useId } from "react";
 import { useI18n } from "../../i18n/useI18n";
 import type { MessageKey } from "../../i18n/translate";
 import { aspectRatioLabel, SIZE_RULES, snapToMultiple, type SizeErrorCode } from "../../lib/size";
-import { draftSize, isSizeChoice, type GenerateDraft, type SizeChoice } from "./draft";
-
-const CHOICE_LABEL: Readonly<Record<SizeChoice, MessageKey>> = {
-  auto: "size.option.auto",
-  "1024x1024": "size.option.square",
-  "1536x1024": "size.option.landscape",
-  "1024x1536": "size.option.portrait",
-  "2k": "size.option.2k",
-  "4k": "size.option.4k",
-  custom: "size.option.custom",
-};
+import { draftSize, isSizeChoice, SIZE_PRESETS, type GenerateDraft } from "./draft";
 
 const ERROR_LABEL: Readonly<Record<SizeErrorCode, MessageKey>> = {
   empty: "size.error.empty",
@@ -26,7 +16,7 @@ const ERROR_LABEL: Readonly<Record<SizeErrorCode, MessageKey>> = {
 };
 
 export interface SizeFieldProps {
-  draft: GenerateDraft;
+  draft: Pick<GenerateDraft, "size" | "customWidth" | "customHeight">;
   onChange: <K extends "size" | "customWidth" | "customHeight">(key: K, value: GenerateDraft[K]) => void;
 }
 
@@ -72,9 +62,9 @@ export function SizeField({ draft, onChange }: SizeFieldProps) {
             if (isSizeChoice(e.target.value)) onChange("size", e.target.value);
           }}
         >
-          {(Object.keys(CHOICE_LABEL) as SizeChoice[]).map((choice) => (
-            <option key={choice} value={choice}>
-              {t(CHOICE_LABEL[choice])}
+          {SIZE_PRESETS.map(({ value, name }) => (
+            <option key={value} value={value}>
+              {value === "auto" || value === "custom" ? t(name) : `${value.replace("x", " × ")} · ${t(name)}`}
             </option>
           ))}
         </select>

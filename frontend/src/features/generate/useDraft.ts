@@ -6,17 +6,19 @@ const DRAFT_KEY = "gpt2.generateDraft";
 const isObject = (v: unknown): v is object => typeof v === "object" && v !== null;
 
 /** The Generate form state, kept in localStorage so a reload loses nothing. */
-export function useDraft() {
-  const [draft, setDraft] = useState<GenerateDraft>(() => restoreDraft(readJson(DRAFT_KEY, isObject)));
+export function useDraft(key: string = DRAFT_KEY) {
+  const [draft, setDraft] = useState<GenerateDraft>(() => restoreDraft(readJson(key, isObject)));
 
   useEffect(() => {
-    const id = window.setTimeout(() => writeJson(DRAFT_KEY, draft), 250);
+    const id = window.setTimeout(() => writeJson(key, draft), 250);
     return () => window.clearTimeout(id);
-  }, [draft]);
+  }, [draft, key]);
 
   const update = useCallback(<K extends keyof GenerateDraft>(key: K, value: GenerateDraft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
   }, []);
 
-  return { draft, update };
+  const replace = useCallback((patch: Partial<GenerateDraft>) => setDraft((d) => ({ ...d, ...patch })), []);
+
+  return { draft, update, replace };
 }

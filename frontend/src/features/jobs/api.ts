@@ -1,5 +1,5 @@
 /** Server state for jobs: query keys, fetchers and polling rules. */
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, type QueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
 import type { Job, JobDetailResponse, JobListResponse } from "../../api/types";
 import { isJobActive } from "../../lib/jobs";
@@ -58,8 +58,40 @@ export function useJobPages(params: JobListParams, poll = true) {
   });
 }
 
-/** Number of queued/running jobs, for the navigation badge. */
-export function useActiveJobCount(): number {
-  const { data } = useJobList({ limit: 50, status: "active" });
-  return data ? data.jobs.filter(isJobActive).length : 0;
+/** The queued/running jobs (polled), for navigation badges and the queue chip. */
+export function useActiveJobs(): Job[] {
+  const { data } = useJobList({ limit: 100, status: "active" });
+  return data ? data.jobs.filter(isJobActive) : [];
+}
+
+/** Number of active jobs, optionally only those of one command ("images edit"). */
+export function countActive(jobs: readonly Job[], command?: string): number {
+  return command ? jobs.filter((j) => j.command === command).length : jobs.length;
+}
+
+export const queueKey = ["queue"] as const;
+
+/** The server's queue snapshot (`GET /api/queue`): running, queued, max parallel. */
+export function useQueue(poll = true) {
+  return useQuery({
+    queryKey: queueKey,
+    queryFn: () => unwrap(api.GET("/api/queue")),
+    refetchInterval: poll ? 3000 : false,
+    refetchIntervalInBackground: false,
+  });
+}
+
+export function invalidateJobs(queryClient: QueryClient): void {
+  void queryClient.invalidateQueries({ queryKey: jobKeys.all });
+  void queryClient.invalidateQueries({ queryKey: queueKey });
+}
+
+/** One job with its events; refreshed while it runs. */
+export function useJobDetail(jobId: string | null) {
+  return useQuery({
+    queryKey: jobKeys.detail(jobId ?? ""),
+    queryFn: () => fetchJobDetail(jobId!),
+    enabled: jobId !== null,
+    refetchInterval: (query) => (query.state.data && isJobActive(query.state.data.job) ? ACTIVE_POLL_MS : false),
+  });
 }

@@ -12,6 +12,22 @@ import {
   type JobStatus,
 } from "../../lib/jobs";
 
+/** Upstream event types of the Codex Responses stream (kind "sse"). */
+export const CODEX_SSE_TYPES = [
+  "response.created",
+  "response.in_progress",
+  "response.output_item.added",
+  "response.image_generation_call.in_progress",
+  "response.image_generation_call.generating",
+  "response.image_generation_call.partial_image",
+  "response.output_item.done",
+  "response.completed",
+  "response.failed",
+  "response.incomplete",
+  "error",
+  "done",
+] as const;
+
 /**
  * Event types we subscribe to. EventSource only delivers named events to
  * listeners registered for that exact name, so every type the server emits
@@ -37,6 +53,15 @@ export const KNOWN_EVENT_TYPES = [
   "job.output_ready",
   "job.storage",
   "job.notifications",
+  "source_saved",
+  "refresh_failed",
+  "auth_read_failed",
+  "auth_write_failed",
+  "batch_partial_failed",
+  "output_write_failed",
+  "storage_remote_resolve_failed",
+  // Codex re-emits its upstream Responses stream as kind "sse" under the upstream type.
+  ...CODEX_SSE_TYPES,
   "job.completed",
   "job.partial_failed",
   "job.failed",

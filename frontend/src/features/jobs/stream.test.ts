@@ -83,6 +83,24 @@ describe("JobEventStream", () => {
     expect(t.connections.at(-1)).toBe("closed");
   });
 
+  it("treats Codex upstream events (kind sse), even one named error, as messages", () => {
+    const t = setup(running);
+    t.stream.start();
+    const source = t.sources[0]!;
+    source.open();
+    source.emit(ev(2, "response.image_generation_call.partial_image", { type: "response.image_generation_call.partial_image" }, "sse"));
+    // A named "error" event also reaches onerror in browsers; it must not count as a failure.
+    const named = { data: JSON.stringify(ev(3, "error", { message: "upstream hiccup" }, "sse")), lastEventId: "3", type: "error" } as MessageEvent<string>;
+    for (const l of source.listeners.get("error") ?? []) l(named);
+    source.onerror?.call(source, named as unknown as Event);
+    expect(t.events.map((e) => [e.seq, e.kind])).toEqual([
+      [2, "sse"],
+      [3, "sse"],
+    ]);
+    expect(t.connections.at(-1)).toBe("live");
+    expect(t.sources).toHaveLength(1);
+  });
+
   it("accepts unnamed messages and takes seq from the event id", () => {
     const t = setup(running);
     t.stream.start();

@@ -188,7 +188,10 @@ export class JobEventStream {
     source.onopen = () => {
       if (this.source === source) this.opts.onConnection("live");
     };
-    source.onerror = () => {
+    source.onerror = (ev: Event) => {
+      // A server event *named* "error" (Codex forwards upstream `error` events)
+      // arrives as a MessageEvent with data: that is a message, not a failure.
+      if (typeof (ev as Partial<MessageEvent>).data === "string") return;
       if (this.source === source) this.handleError(source);
     };
     this.scheduleSafetyPoll();

@@ -1,16 +1,21 @@
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { toApiError } from "../../api/errors";
+import type { Job } from "../../api/types";
 import { Button } from "../../components/Button";
 import { Icon } from "../../components/Icon";
 import { SegmentedControl } from "../../components/SegmentedControl";
+import { useToast } from "../../components/Toast";
 import { useI18n } from "../../i18n/useI18n";
 import type { MessageKey } from "../../i18n/translate";
-import { hrefFor, useRoute } from "../../lib/router";
+import { hrefFor, navigate, useRoute } from "../../lib/router";
 import { useOnScreenShown, useScreenVisible } from "../../lib/screen";
-import { useJobPages } from "../jobs/api";
+import { useProviders } from "../config/api";
+import { downloadZip } from "../jobs/actions";
+import { useJobPages, useQueue } from "../jobs/api";
 import { ErrorPanel } from "../jobs/ErrorPanel";
-import { JobListSkeleton } from "../jobs/JobListSkeleton";
-import { JobRow } from "../jobs/JobRow";
+import { matchesKind } from "../jobs/kind";
+import { JobCard } from "./JobCard";
+import { JobDrawer } from "./JobDrawer";
 import "./tasks.css";
 
 const FILTERS = ["all", "active", "completed", "failed"] as const;
@@ -21,7 +26,15 @@ const FILTER_LABEL: Readonly<Record<Filter, MessageKey>> = {
   completed: "tasks.filter.completed",
   failed: "tasks.filter.failed",
 };
-const PAGE_SIZE = 30;
+const KINDS = ["", "generate", "edit", "transparent", "request"] as const;
+const KIND_FILTER_LABEL: Readonly<Record<(typeof KINDS)[number], MessageKey>> = {
+  "": "tasks.kind.all",
+  generate: "kind.generate",
+  edit: "kind.edit",
+  transparent: "kind.transparent",
+  request: "kind.request",
+};
+const PAGE_SIZE = 40;
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -32,37 +45,99 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
+function QueuePanel() {
+  const { t } = useI18n();
+  const { data } = useQueue(useScreenVisible());
+  if (!data) return null;
+  return (
+    <div className="queue-panel" data-testid="queue-panel" aria-label={t("queue.label")} role="group">
+      <span className={data.running > 0 ? "queue-panel__live" : "queue-panel__idle"} aria-hidden="true" />
+      <span>{t("queue.running", { count: data.running })}</span>
+      <span aria-hidden="true">·</span>
+      <span>{t("queue.queued", { count: data.queued })}</span>
+      <span aria-hidden="true">·</span>
+      <span>{t("queue.parallel", { count: data.max_parallel })}</span>
+    </div>
+  );
+}
+
 export function TasksPage() {
   const { t, tp } = useI18n();
+  const toast = useToast();
   const route = useRoute();
   const searchId = useId();
-  const linkedJob = route.screen === "tasks" ? route.params[0] : undefined;
+  const providerId = useId();
+  const kindId = useId();
+  const openJob = route.screen === "tasks" ? (route.params[0] ?? null) : null;
   const [filter, setFilter] = useState<Filter>("all");
   const [search, setSearch] = useState("");
+  const [provider, setProvider] = useState("");
+  const [kind, setKind] = useState<(typeof KINDS)[number]>("");
+  const [selecting, setSelecting] = useState(false);
+  const [selection, setSelection] = useState<ReadonlyMap<string, Job>>(new Map());
+  const [zipping, setZipping] = useState(false);
   const q = useDebounced(search.trim(), 250);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set(linkedJob ? [linkedJob] : []));
-
-  useEffect(() => {
-    if (linkedJob) setExpanded((s) => new Set(s).add(linkedJob));
-  }, [linkedJob]);
+  const providers = useProviders();
 
   const visible = useScreenVisible();
-  const pages = useJobPages(
-    { limit: PAGE_SIZE, status: filter === "all" ? undefined : filter, q: q || undefined },
-    visible,
-  );
+  const pages = useJobPages({ limit: PAGE_SIZE, status: filter === "all" ? undefined : filter, q: q || undefined }, visible);
   useOnScreenShown(() => void pages.refetch());
-  const jobs = pages.data?.pages.flatMap((p) => p.jobs) ?? [];
+  const loaded = useMemo(() => pages.data?.pages.flatMap((p) => p.jobs) ?? [], [pages.data]);
+  const jobs = useMemo(
+    () => loaded.filter((j) => (!provider || j.provider === provider) && matchesKind(j, kind)),
+    [loaded, provider, kind],
+  );
   const total = pages.data?.pages[0]?.total ?? 0;
-  const filtered = filter !== "all" || q !== "";
+  const filtered = filter !== "all" || q !== "" || provider !== "" || kind !== "";
+  const providerNames = useMemo(
+    () => [...new Set([...providers.providers.map((p) => p.name), ...loaded.map((j) => j.provider).filter(Boolean)])].sort(),
+    [providers.providers, loaded],
+  );
 
-  const toggle = (id: string) =>
-    setExpanded((s) => {
-      const next = new Set(s);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
+  // Infinite scroll: load the next page while the sentinel is on screen.
+  const sentinel = useRef<HTMLDivElement>(null);
+  const [nearEnd, setNearEnd] = useState(false);
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || typeof IntersectionObserver === "undefined") return undefined;
+    const observer = new IntersectionObserver((entries) => setNearEnd(entries.some((e) => e.isIntersecting)), { rootMargin: "600px" });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [pages.isPending]);
+  useEffect(() => {
+    if (!visible || !nearEnd || !pages.hasNextPage || pages.isFetchingNextPage || pages.isPending) return;
+    // The observer's flag may predate the last render (e.g. set while skeletons showed): re-measure.
+    const top = sentinel.current?.getBoundingClientRect().top ?? Number.POSITIVE_INFINITY;
+    if (top < window.innerHeight + 600) void pages.fetchNextPage();
+  }, [visible, nearEnd, pages.hasNextPage, pages.isFetchingNextPage, pages.isPending, pages, loaded.length]);
+
+  const toggle = (job: Job) =>
+    setSelection((s) => {
+      const next = new Map(s);
+      if (next.has(job.id)) next.delete(job.id);
+      else next.set(job.id, job);
       return next;
     });
+
+  const exportZip = async () => {
+    const chosen = [...selection.values()].filter((j) => j.outputs.length > 0);
+    if (chosen.length === 0) {
+      toast.show({ tone: "info", title: t("zip.nothing") });
+      return;
+    }
+    setZipping(true);
+    toast.show({ id: "zip", tone: "loading", title: t("zip.preparing") });
+    try {
+      const n = await downloadZip(chosen);
+      toast.show({ id: "zip", tone: "success", title: t("zip.done", { count: n }) });
+      setSelecting(false);
+      setSelection(new Map());
+    } catch (error) {
+      toast.show({ id: "zip", tone: "error", title: t("zip.failed"), description: toApiError(error).message });
+    } finally {
+      setZipping(false);
+    }
+  };
 
   return (
     <div className="tasks-page">
@@ -70,6 +145,7 @@ export function TasksPage() {
         <div className="tasks-page__title-row">
           <h1 className="page-title">{t("tasks.title")}</h1>
           {pages.data ? <span className="count-pill">{tp("tasks.total", total)}</span> : null}
+          <QueuePanel />
         </div>
         <p className="page-subtitle">{t("tasks.subtitle")}</p>
       </header>
@@ -97,9 +173,72 @@ export function TasksPage() {
           />
         </div>
       </div>
+      <div className="tasks-toolbar tasks-toolbar--second">
+        <div className="tasks-toolbar__filters">
+          <label htmlFor={providerId} className="visually-hidden">
+            {t("tasks.provider_filter")}
+          </label>
+          <div className="select select--compact">
+            <select id={providerId} value={provider} onChange={(e) => setProvider(e.target.value)}>
+              <option value="">{t("tasks.provider.all")}</option>
+              {providerNames.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label htmlFor={kindId} className="visually-hidden">
+            {t("tasks.kind_filter")}
+          </label>
+          <div className="select select--compact">
+            <select id={kindId} value={kind} onChange={(e) => setKind(e.target.value as (typeof KINDS)[number])}>
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(KIND_FILTER_LABEL[k])}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div className="tasks-toolbar__select">
+          {selecting ? (
+            <>
+              <span className="muted" aria-live="polite">
+                {tp("tasks.selected", selection.size)}
+              </span>
+              <Button size="sm" variant="primary" icon="archive" busy={zipping} disabled={selection.size === 0 || zipping} onClick={() => void exportZip()}>
+                {t("tasks.download_zip")}
+              </Button>
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => {
+                  setSelecting(false);
+                  setSelection(new Map());
+                }}
+              >
+                {t("action.cancel")}
+              </Button>
+            </>
+          ) : (
+            <Button size="sm" icon="checkSquare" onClick={() => setSelecting(true)} disabled={jobs.length === 0}>
+              {t("tasks.select")}
+            </Button>
+          )}
+        </div>
+      </div>
 
       {pages.isPending ? (
-        <JobListSkeleton rows={5} />
+        <ul className="job-grid" aria-hidden="true">
+          {Array.from({ length: 8 }, (_, i) => (
+            <li key={i} className="job-card job-card--skeleton">
+              <span className="skeleton job-card__media" />
+              <span className="skeleton" style={{ height: 14, margin: "12px 12px 6px" }} />
+              <span className="skeleton" style={{ height: 12, width: "60%", margin: "0 12px 14px" }} />
+            </li>
+          ))}
+        </ul>
       ) : pages.isError ? (
         <div className="stack">
           <ErrorPanel title={t("tasks.load_failed")} error={toApiError(pages.error)} />
@@ -107,7 +246,7 @@ export function TasksPage() {
             {t("action.retry")}
           </Button>
         </div>
-      ) : jobs.length === 0 ? (
+      ) : jobs.length === 0 && !pages.hasNextPage ? (
         <div className="card empty-state">
           <Icon name={filtered ? "search" : "sparkles"} size={28} />
           <p className="empty-state__title">{filtered ? t("tasks.no_match") : t("tasks.empty_title")}</p>
@@ -119,19 +258,20 @@ export function TasksPage() {
         </div>
       ) : (
         <>
-          <ul className="job-list job-list--page" aria-label={t("tasks.list_label")}>
+          <ul className="job-grid" aria-label={t("tasks.list_label")}>
             {jobs.map((job) => (
-              <JobRow
+              <JobCard
                 key={job.id}
                 job={job}
-                expanded={expanded.has(job.id)}
-                onToggle={() => toggle(job.id)}
-                focusOnMount={job.id === linkedJob}
+                selecting={selecting}
+                selected={selection.has(job.id)}
+                onOpen={() => navigate("tasks", job.id)}
+                onToggleSelect={() => toggle(job)}
               />
             ))}
           </ul>
           <div className="tasks-page__more">
-            <span className="muted">{t("tasks.loaded", { loaded: jobs.length, total })}</span>
+            <span className="muted">{t("tasks.loaded", { loaded: loaded.length, total })}</span>
             {pages.hasNextPage ? (
               <Button onClick={() => void pages.fetchNextPage()} busy={pages.isFetchingNextPage} disabled={pages.isFetchingNextPage}>
                 {t("tasks.load_more")}
@@ -140,6 +280,8 @@ export function TasksPage() {
           </div>
         </>
       )}
+      <div ref={sentinel} className="tasks-page__sentinel" aria-hidden="true" />
+      <JobDrawer jobId={openJob} listed={loaded.find((j) => j.id === openJob)} onClose={() => navigate("tasks")} />
     </div>
   );
 }

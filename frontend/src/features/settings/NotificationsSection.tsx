@@ -1,0 +1,206 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useState } from "react";
+import { hasRoute, useCapabilities } from "../../api/capabilities";
+import { toApiError } from "../../api/errors";
+import { saveNotifications, testNotifications, type NotificationConfig, type WebhookConfig } from "../../api/extra";
+import { Button } from "../../components/Button";
+import { Switch } from "../../components/Switch";
+import { useToast } from "../../components/Toast";
+import { useI18n } from "../../i18n/useI18n";
+import { configKey, useServerConfig } from "../config/api";
+
+const DEFAULTS: NotificationConfig = {
+  enabled: false,
+  on_completed: true,
+  on_failed: true,
+  on_cancelled: false,
+  toast: { enabled: true },
+  system: { enabled: false, mode: "browser" },
+  webhooks: [],
+};
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function parseNotifications(raw: unknown): NotificationConfig {
+  if (!isRecord(raw)) return DEFAULTS;
+  const bool = (v: unknown, d: boolean) => (typeof v === "boolean" ? v : d);
+  return {
+    ...raw,
+    enabled: bool(raw.enabled, DEFAULTS.enabled),
+    on_completed: bool(raw.on_completed, DEFAULTS.on_completed),
+    on_failed: bool(raw.on_failed, DEFAULTS.on_failed),
+    on_cancelled: bool(raw.on_cancelled, DEFAULTS.on_cancelled),
+    toast: { enabled: bool(isRecord(raw.toast) ? raw.toast.enabled : undefined, true) },
+    system: { ...(isRecord(raw.system) ? raw.system : {}), enabled: bool(isRecord(raw.system) ? raw.system.enabled : undefined, false) },
+    webhooks: Array.isArray(raw.webhooks) ? (raw.webhooks.filter(isRecord) as unknown as WebhookConfig[]) : [],
+  };
+}
+
+function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onChange: (h: WebhookConfig) => void; onRemove: () => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const secret = hook.headers["X-Webhook-Secret"] ?? hook.headers.Authorization;
+  const secretName = hook.headers["X-Webhook-Secret"] ? "X-Webhook-Secret" : hook.headers.Authorization ? "Authorization" : "X-Webhook-Secret";
+  return (
+    <li className="webhook">
+      <div className="webhook__row">
+        <Switch checked={hook.enabled} onChange={(v) => onChange({ ...hook, enabled: v })} label={hook.name || t("notify.webhook")} />
+        <Button size="sm" variant="ghost" icon="trash" className="danger-text" onClick={onRemove}>
+          {t("action.delete")}
+        </Button>
+      </div>
+      <div className="form-grid form-grid--2">
+        <div className="field">
+          <label htmlFor={`${id}-name`} className="field-label">
+            {t("notify.webhook_name")}
+          </label>
+          <input id={`${id}-name`} className="input" value={hook.name} onChange={(e) => onChange({ ...hook, name: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-method`} className="field-label">
+            {t("notify.method")}
+          </label>
+          <div className="select">
+            <select id={`${id}-method`} value={hook.method} onChange={(e) => onChange({ ...hook, method: e.target.value as WebhookConfig["method"] })}>
+              <option>POST</option>
+              <option>PUT</option>
+              <option>PATCH</option>
+            </select>
+          </div>
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-url`} className="field-label">
+          URL
+        </label>
+        <input id={`${id}-url`} className="input mono" type="url" value={hook.url} placeholder="https://example.com/hook" onChange={(e) => onChange({ ...hook, url: e.target.value })} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-secret`} className="field-label">
+          {t("notify.secret", { header: secretName })}
+        </label>
+        <input
+          id={`${id}-secret`}
+          className="input mono"
+          type="password"
+          autoComplete="new-password"
+          placeholder={secret?.present ? t("provider.keep_secret") : t("notify.secret_placeholder")}
+          onChange={(e) => onChange({ ...hook, headers: { ...hook.headers, [secretName]: { source: "file", value: e.target.value } } })}
+        />
+      </div>
+    </li>
+  );
+}
+
+export function NotificationsSection() {
+  const { t } = useI18n();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const caps = useCapabilities();
+  const config = useServerConfig();
+  const canSave = hasRoute(caps, "put", "/api/notifications");
+  const canTest = hasRoute(caps, "post", "/api/notifications/test");
+  const [draft, setDraft] = useState<NotificationConfig | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [testing, setTesting] = useState(false);
+
+  useEffect(() => {
+    if (config.data && draft === null) setDraft(parseNotifications(config.data.notifications));
+  }, [config.data, draft]);
+
+  if (!canSave) return null;
+  if (!draft) return null;
+  const set = (patch: Partial<NotificationConfig>) => setDraft({ ...draft, ...patch });
+
+  const save = async () => {
+    setSaving(true);
+    try {
+      const saved = await saveNotifications(draft);
+      queryClient.setQueryData(configKey, saved);
+      setDraft(parseNotifications((saved as { notifications?: unknown }).notifications));
+      toast.show({ tone: "success", title: t("notify.saved") });
+    } catch (e) {
+      toast.show({ tone: "error", title: t("action.failed"), description: toApiError(e).message });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const test = async () => {
+    setTesting(true);
+    try {
+      const r = await testNotifications("completed");
+      const delivered = r.deliveries.map((d) => `${d.name}: ${d.ok ? "OK" : d.message}`).join(" · ");
+      toast.show({
+        tone: r.ok ? "success" : "error",
+        title: r.ok ? t("notify.test_ok") : r.reason === "no_eligible_channel" ? t("notify.test_none") : t("notify.test_partial"),
+        description: delivered || undefined,
+      });
+    } catch (e) {
+      toast.show({ tone: "error", title: t("action.failed"), description: toApiError(e).message });
+    } finally {
+      setTesting(false);
+    }
+  };
+
+  return (
+    <section className="settings-section card" id="settings-notifications" aria-labelledby="settings-notifications-title">
+      <div className="settings-section__head">
+        <div>
+          <h2 id="settings-notifications-title" className="settings-section__title">
+            {t("settings.notifications")}
+          </h2>
+          <p className="settings-section__desc">{t("settings.notifications_desc")}</p>
+        </div>
+      </div>
+      <Switch checked={draft.enabled} onChange={(v) => set({ enabled: v })} label={t("notify.enabled")} />
+      <fieldset className="checks" disabled={!draft.enabled}>
+        <legend className="field-label">{t("notify.when")}</legend>
+        {(["on_completed", "on_failed", "on_cancelled"] as const).map((key) => (
+          <label key={key} className="check">
+            <input type="checkbox" checked={draft[key]} onChange={(e) => set({ [key]: e.target.checked })} />
+            {t(`notify.${key}`)}
+          </label>
+        ))}
+      </fieldset>
+      <h3 className="settings-subtitle">{t("notify.webhooks")}</h3>
+      <ul className="webhooks">
+        {draft.webhooks.map((hook, i) => (
+          <WebhookEditor
+            key={hook.id}
+            hook={hook}
+            onChange={(h) => set({ webhooks: draft.webhooks.map((x, j) => (j === i ? h : x)) })}
+            onRemove={() => set({ webhooks: draft.webhooks.filter((_, j) => j !== i) })}
+          />
+        ))}
+      </ul>
+      <div className="settings-actions">
+        <Button
+          size="sm"
+          icon="plus"
+          onClick={() =>
+            set({
+              webhooks: [
+                ...draft.webhooks,
+                { id: `webhook-${Date.now()}`, name: "Webhook", enabled: true, url: "", method: "POST", headers: {}, timeout_seconds: 10 },
+              ],
+            })
+          }
+        >
+          {t("notify.add_webhook")}
+        </Button>
+        <span className="spacer" />
+        {canTest ? (
+          <Button size="sm" icon="bell" busy={testing} onClick={() => void test()}>
+            {t("notify.test")}
+          </Button>
+        ) : null}
+        <Button size="sm" variant="primary" busy={saving} onClick={() => void save()}>
+          {t("action.save")}
+        </Button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,134 @@
+/// <reference types="node" />
+import { inflateSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import {
+  encodePng,
+  exportMaskPng,
+  hasSelection,
+  invertSelection,
+  pngSize,
+  selectedPixelCount,
+  selectionToMask,
+  zlibStored,
+  type Pixels,
+} from "./mask";
+
+function blank(width: number, height: number): Pixels {
+  return { width, height, data: new Uint8ClampedArray(width * height * 4) };
+}
+
+function paint(p: Pixels, x: number, y: number, alpha = 255): void {
+  const i = (y * p.width + x) * 4;
+  p.data[i] = 34;
+  p.data[i + 1] = 197;
+  p.data[i + 2] = 94;
+  p.data[i + 3] = alpha;
+}
+
+/** Decode our own PNGs (8-bit RGBA, filter 0) to check what we wrote. */
+function decodePng(png: Uint8Array): Pixels {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  let p = 8;
+  let width = 0;
+  let height = 0;
+  const idat: Uint8Array[] = [];
+  while (p < png.length) {
+    const len = view.getUint32(p);
+    const type = new TextDecoder().decode(png.subarray(p + 4, p + 8));
+    const body = png.subarray(p + 8, p + 8 + len);
+    if (type === "IHDR") {
+      width = view.getUint32(p + 8);
+      height = view.getUint32(p + 12);
+      expect(body[8]).toBe(8);
+      expect(body[9]).toBe(6);
+    }
+    if (type === "IDAT") idat.push(body);
+    p += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y += 1) {
+    const row = y * (width * 4 + 1);
+    expect(raw[row]).toBe(0);
+    data.set(raw.subarray(row + 1, row + 1 + width * 4), y * width * 4);
+  }
+  return { width, height, data };
+}
+
+describe("selectionToMask", () => {
+  it("makes painted pixels transparent and everything else opaque white", () => {
+    const sel = blank(3, 2);
+    paint(sel, 1, 0);
+    paint(sel, 2, 1, 200);
+    paint(sel, 0, 1, 5); // faint anti-aliasing: below the threshold
+    const mask = selectionToMask(sel);
+    const alpha = [...mask.data].filter((_, i) => i % 4 === 3);
+    expect(alpha).toEqual([255, 0, 255, 255, 255, 0]);
+    const rgb = [...mask.data].filter((_, i) => i % 4 !== 3);
+    expect(new Set(rgb)).toEqual(new Set([255]));
+  });
+
+  it("rejects a buffer of the wrong length", () => {
+    expect(() => selectionToMask({ width: 2, height: 2, data: new Uint8ClampedArray(12) })).toThrow(/expected 16/);
+    expect(() => selectionToMask({ width: 0, height: 2, data: new Uint8ClampedArray(0) })).toThrow(/Invalid/);
+  });
+});
+
+describe("selection helpers", () => {
+  it("counts and detects a selection", () => {
+    const sel = blank(4, 4);
+    expect(hasSelection(sel)).toBe(false);
+    paint(sel, 0, 0);
+    paint(sel, 3, 3);
+    expect(hasSelection(sel)).toBe(true);
+    expect(selectedPixelCount(sel)).toBe(2);
+  });
+
+  it("invert swaps selected and unselected pixels", () => {
+    const sel = blank(2, 2);
+    paint(sel, 0, 0);
+    invertSelection(sel);
+    expect(selectedPixelCount(sel)).toBe(3);
+    expect(sel.data[3]).toBe(0);
+    invertSelection(sel);
+    expect(selectedPixelCount(sel)).toBe(1);
+    expect(sel.data[3]).toBe(255);
+  });
+});
+
+describe("PNG export", () => {
+  it("exports a mask PNG of the selection's size that decodes to the mask", async () => {
+    const sel = blank(37, 21);
+    for (let x = 5; x < 20; x += 1) for (let y = 3; y < 9; y += 1) paint(sel, x, y);
+    for (const compress of [true, false]) {
+      const png = await exportMaskPng(sel, { compress });
+      expect(pngSize(png)).toEqual({ width: 37, height: 21 });
+      const decoded = decodePng(png);
+      expect([...decoded.data]).toEqual([...selectionToMask(sel).data]);
+      // The region to edit is transparent, the rest opaque.
+      const at = (x: number, y: number) => decoded.data[(y * 37 + x) * 4 + 3];
+      expect(at(10, 5)).toBe(0);
+      expect(at(0, 0)).toBe(255);
+      expect(at(36, 20)).toBe(255);
+    }
+  });
+
+  it("compresses a mostly uniform mask well", async () => {
+    const sel = blank(512, 512);
+    paint(sel, 100, 100);
+    const png = await exportMaskPng(sel);
+    expect(png.length).toBeLessThan(20_000);
+  });
+
+  it("writes valid stored zlib streams across block boundaries", () => {
+    const data = new Uint8Array(70_000).map((_, i) => i % 251);
+    expect([...inflateSync(zlibStored(data))]).toEqual([...data]);
+    expect([...inflateSync(zlibStored(new Uint8Array(0)))]).toEqual([]);
+  });
+
+  it("pngSize rejects non-PNG bytes", async () => {
+    expect(pngSize(new Uint8Array([1, 2, 3]))).toBeNull();
+    const png = await encodePng(blank(2, 3));
+    expect(pngSize(png)).toEqual({ width: 2, height: 3 });
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * Edit masks, framework-free (no DOM, no canvas): the editor paints a
+ * *selection* layer, and this module turns it into the PNG the API expects.
+ *
+ * OpenAI semantics: the mask has the same width and height as the first
+ * reference image; pixels whose alpha is 0 (transparent) mark the region the
+ * model may repaint, opaque pixels are kept. We export opaque white with
+ * alpha 0 wherever the selection was painted (selection alpha > threshold).
+ *
+ * Pixel buffers are RGBA, 8 bits per channel, row-major, `width*height*4`
+ * bytes long — the layout of canvas `ImageData`.
+ */
+
+export interface Pixels {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray | Uint8Array;
+}
+
+/** Painted selection alpha above this counts as selected (ignores faint anti-aliasing). */
+export const SELECTION_THRESHOLD = 8;
+
+function assertPixels(p: Pixels): void {
+  if (!Number.isInteger(p.width) || !Number.isInteger(p.height) || p.width <= 0 || p.height <= 0) {
+    throw new Error(`Invalid mask size ${p.width}x${p.height}.`);
+  }
+  if (p.data.length !== p.width * p.height * 4) {
+    throw new Error(`Pixel buffer has ${p.data.length} bytes, expected ${p.width * p.height * 4}.`);
+  }
+}
+
+/** The API mask: white everywhere, alpha 0 where selected, 255 elsewhere. */
+export function selectionToMask(selection: Pixels, threshold = SELECTION_THRESHOLD): Pixels {
+  assertPixels(selection);
+  const src = selection.data;
+  const out = new Uint8ClampedArray(src.length);
+  for (let i = 0; i < src.length; i += 4) {
+    out[i] = 255;
+    out[i + 1] = 255;
+    out[i + 2] = 255;
+    out[i + 3] = src[i + 3]! > threshold ? 0 : 255;
+  }
+  return { width: selection.width, height: selection.height, data: out };
+}
+
+/** Count of selected pixels (selection alpha above the threshold). */
+export function selectedPixelCount(selection: Pixels, threshold = SELECTION_THRESHOLD): number {
+  assertPixels(selection);
+  let n = 0;
+  for (let i = 3; i < selection.data.length; i += 4) if (selection.data[i]! > threshold) n += 1;
+  return n;
+}
+
+export function hasSelection(selection: Pixels, threshold = SELECTION_THRESHOLD): boolean {
+  assertPixels(selection);
+  for (let i = 3; i < selection.data.length; i += 4) if (selection.data[i]! > threshold) return true;
+  return false;
+}
+
+/**
+ * Swap selected and unselected areas, in place. Selected pixels become clear;
+ * the rest is filled with `color` (the editor's paint colour) at full alpha.
+ */
+export function invertSelection(selection: Pixels, color: readonly [number, number, number] = [34, 197, 94]): void {
+  assertPixels(selection);
+  const d = selection.data;
+  for (let i = 0; i < d.length; i += 4) {
+    const a = 255 - d[i + 3]!;
+    d[i] = color[0];
+    d[i + 1] = color[1];
+    d[i + 2] = color[2];
+    d[i + 3] = a;
+  }
+}
+
+// --- PNG encoding -----------------------------------------------------------
+
+let crcTable: Uint32Array | null = null;
+function crc32(parts: readonly Uint8Array[]): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n += 1) {
+      let c = n;
+      for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (const p of parts) for (let i = 0; i < p.length; i += 1) c = crcTable[(c ^ p[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function adler32(data: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < data.length; ) {
+    const end = Math.min(i + 5552, data.length);
+    for (; i < end; i += 1) {
+      a += data[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** zlib stream with stored (uncompressed) deflate blocks: the fallback without CompressionStream. */
+export function zlibStored(data: Uint8Array): Uint8Array {
+  const blocks = Math.max(1, Math.ceil(data.length / 65535));
+  const out = new Uint8Array(2 + blocks * 5 + data.length + 4);
+  out[0] = 0x78;
+  out[1] = 0x01;
+  let p = 2;
+  for (let b = 0; b < blocks; b += 1) {
+    const start = b * 65535;
+    const len = Math.min(65535, data.length - start);
+    out[p] = b === blocks - 1 ? 1 : 0;
+    out[p + 1] = len & 0xff;
+    out[p + 2] = len >>> 8;
+    out[p + 3] = ~len & 0xff;
+    out[p + 4] = (~len >>> 8) & 0xff;
+    out.set(data.subarray(start, start + len), p + 5);
+    p += 5 + len;
+  }
+  const ad = adler32(data);
+  out[p] = ad >>> 24;
+  out[p + 1] = (ad >>> 16) & 0xff;
+  out[p + 2] = (ad >>> 8) & 0xff;
+  out[p + 3] = ad & 0xff;
+  return out;
+}
+
+async function zlibDeflate(data: Uint8Array): Promise<Uint8Array> {
+  if (typeof CompressionStream === "undefined") return zlibStored(data);
+  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new CompressionStream("deflate"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+function chunk(type: string, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + body.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, body.length);
+  const typeBytes = new TextEncoder().encode(type);
+  out.set(typeBytes, 4);
+  out.set(body, 8);
+  view.setUint32(8 + body.length, crc32([typeBytes, body]));
+  return out;
+}
+
+/** Encode RGBA pixels as an 8-bit RGBA PNG (colour type 6, no filtering). */
+export async function encodePng(pixels: Pixels, options: { compress?: boolean } = {}): Promise<Uint8Array> {
+  assertPixels(pixels);
+  const { width, height, data } = pixels;
+  const raw = new Uint8Array(height * (width * 4 + 1));
+  for (let y = 0; y < height; y += 1) {
+    const row = y * (width * 4 + 1);
+    raw[row] = 0; // filter: none
+    raw.set(data.subarray(y * width * 4, (y + 1) * width * 4), row + 1);
+  }
+  const ihdr = new Uint8Array(13);
+  const iv = new DataView(ihdr.buffer);
+  iv.setUint32(0, width);
+  iv.setUint32(4, height);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 6; // RGBA
+  const idat = options.compress === false ? zlibStored(raw) : await zlibDeflate(raw);
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", idat),
+    chunk("IEND", new Uint8Array(0)),
+  ];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+/** The mask PNG for a painted selection (same size as the selection layer). */
+export async function exportMaskPng(selection: Pixels, options: { compress?: boolean } = {}): Promise<Uint8Array> {
+  return encodePng(selectionToMask(selection), options);
+}
+
+/** Width and height from a PNG's IHDR, or null if the bytes are not a PNG. */
+export function pngSize(png: Uint8Array): { width: number; height: number } | null {
+  const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (png.length < 24 || sig.some((b, i) => png[i] !== b)) return null;
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}

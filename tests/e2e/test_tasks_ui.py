@@ -1,0 +1,240 @@
+"""The Tasks screen: gallery, filters, search, infinite scroll, the detail drawer and
+its actions, ZIP export of a selection, cancel, and the live queue indicator."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.artwork import landscape_png
+from tests.e2e.conftest import PHONE, axe_check, no_horizontal_overflow, open_app
+
+pytestmark = pytest.mark.e2e
+
+expect: Any = None
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips these tests
+    pass
+
+TERMINAL = {"completed", "partial_failed", "failed", "cancelled", "canceled"}
+
+
+def submit(url: str, prompt: str, **fields: Any) -> str:
+    body = {"prompt": prompt, "provider": "openai", **fields}
+    response = httpx.post(f"{url}/api/images/generate", json=body, timeout=10)
+    response.raise_for_status()
+    return str(response.json()["job_id"])
+
+
+def submit_edit(url: str, prompt: str) -> str:
+    ref = {"name": "input.png", "data_base64": base64.b64encode(landscape_png(256, seed=9)).decode()}
+    response = httpx.post(f"{url}/api/images/edit", json={"prompt": prompt, "provider": "openai", "refs": [ref]}, timeout=10)
+    response.raise_for_status()
+    return str(response.json()["job_id"])
+
+
+def wait_final(url: str, ids: list[str], timeout: float = 30) -> dict[str, str]:
+    deadline = time.monotonic() + timeout
+    status: dict[str, str] = {}
+    while time.monotonic() < deadline:
+        status = {i: httpx.get(f"{url}/api/jobs/{i}", timeout=5).json()["job"]["status"] for i in ids}
+        if all(s in TERMINAL for s in status.values()):
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"jobs did not finish: {status}")
+
+
+@pytest.fixture
+def history(live_server: Any, artwork: Any) -> dict[str, str]:
+    url = live_server.url
+    relay = {"type": "openai-compatible", "api_base": live_server.fake_openai.api_base,
+             "credentials": {"api_key": {"source": "file", "value": "sk-relay-e2e-0123456789"}}}
+    httpx.put(f"{url}/api/providers/relay", json=relay, timeout=10).raise_for_status()
+    ids = {
+        "fox": submit(url, "A red fox in fresh snow, e2e fox"),
+        "whale": submit(url, "A blue whale under the aurora, e2e whale", size="1536x1024", quality="high"),
+        "forest": submit(url, "A green forest trail in fog, e2e forest", n=2),
+        "rejected": submit(url, "REJECT a picture the upstream refuses, e2e rejected"),
+        "relay": submit(url, "Through the relay, e2e relay", provider="relay"),
+        "edit": submit_edit(url, "Winter version of this scene, e2e edit"),
+    }
+    status = wait_final(url, list(ids.values()))
+    assert status[ids["whale"]] == "completed" and status[ids["rejected"]] == "failed", status
+    return ids
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context, page, errors = open_app(browser, live_server.url, permissions=["clipboard-read", "clipboard-write"])
+    yield page
+    context.close()
+    assert errors == [], f"uncaught errors in the page: {errors}"
+
+
+def _cards(page: Any) -> Any:
+    return page.locator('[data-screen="tasks"] .job-card')
+
+
+def test_filters_search_and_the_drawer(page: Any, live_server: Any, history: dict[str, str], screenshots: Path) -> None:
+    page.goto(live_server.url + "/#/tasks")
+    cards = _cards(page)
+    expect(cards).to_have_count(6)
+    expect(page.locator(".count-pill")).to_have_text("6 jobs")
+    expect(page.get_by_test_id("queue-panel")).to_contain_text("0 running")
+    page.screenshot(animations="disabled", path=str(screenshots / "tasks.png"), full_page=True)
+    axe_check(page, "tasks")
+
+    # Status (server side), kind and provider (in the page), search (server side).
+    page.get_by_role("radio", name="Failed").check()
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("e2e rejected")
+    expect(cards.first).to_contain_text("Failed")
+    page.get_by_role("radio", name="All", exact=True).check()
+    page.get_by_label("Filter by provider").select_option("relay")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("e2e relay")
+    page.get_by_label("Filter by provider").select_option("")
+    page.get_by_label("Filter by kind").select_option("edit")
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("Image edit")
+    page.get_by_label("Filter by kind").select_option("")
+    page.get_by_label("Search jobs").fill("whale")
+    expect(cards).to_have_count(1)
+    expect(page).to_have_url(f"{live_server.url}/#/tasks")
+
+    # The drawer: image, parameters, timeline, actions.
+    cards.first.get_by_role("button").click()
+    expect(page).to_have_url(f"{live_server.url}/#/tasks/{history['whale']}")
+    drawer = page.get_by_test_id("job-drawer")
+    expect(drawer).to_have_attribute("data-job-id", history["whale"])
+    page.wait_for_function("() => { const i = document.querySelector('.drawer-image img'); return i && i.naturalWidth > 0; }")
+    expect(drawer.get_by_test_id("timeline")).to_contain_text("job.completed")
+    expect(drawer).to_contain_text("1536x1024")
+    dialog = page.get_by_role("dialog", name="Image details")
+    expect(dialog.get_by_role("button", name="Run again")).to_have_count(0)  # no retry route on this server
+    page.screenshot(animations="disabled", path=str(screenshots / "tasks-drawer.png"))
+    axe_check(page, "tasks-drawer")
+
+    with page.expect_download() as download_info:
+        dialog.get_by_role("button", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{history['whale']}-1.png"
+    assert Path(download.path()).read_bytes() == live_server.fake_openai.image
+
+    dialog.get_by_role("button", name="Copy image").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Image copied")).to_be_visible()
+    types = page.evaluate("async () => (await navigator.clipboard.read()).flatMap((item) => item.types)")
+    assert "image/png" in types
+    dialog.get_by_role("button", name="Copy prompt").click()
+    assert page.evaluate("() => navigator.clipboard.readText()") == "A blue whale under the aurora, e2e whale"
+
+    # Delete, after confirming.
+    dialog.get_by_role("button", name="Delete").click()
+    confirm = page.get_by_role("dialog", name="Delete this job?")
+    expect(confirm).to_be_visible()
+    confirm.get_by_role("button", name="Delete").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Job deleted")).to_be_visible()
+    page.get_by_label("Search jobs").fill("")
+    expect(cards).to_have_count(5)
+    assert httpx.get(f"{live_server.url}/api/jobs/{history['whale']}").status_code == 404
+
+
+def test_send_to_edit_and_generate_again(page: Any, live_server: Any, history: dict[str, str]) -> None:
+    page.goto(f"{live_server.url}/#/tasks/{history['fox']}")
+    dialog = page.get_by_role("dialog", name="Image details")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Send to Edit").click()
+    expect(page.get_by_role("heading", name="Edit images")).to_be_visible()
+    expect(page.get_by_test_id("ref-thumb")).to_have_count(1)
+
+    page.goto(f"{live_server.url}/#/tasks/{history['forest']}")
+    dialog = page.get_by_role("dialog", name="Image A · 1 / 2")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Next image").click()
+    expect(page.get_by_role("dialog", name="Image B · 2 / 2")).to_be_visible()
+    page.get_by_role("dialog").get_by_role("button", name="Generate again").click()
+    expect(page.get_by_role("heading", name="Create an image")).to_be_visible()
+    generate = page.locator('[data-screen="generate"]')
+    expect(generate.get_by_label("Prompt")).to_have_value("A green forest trail in fog, e2e forest")
+    expect(generate.get_by_label("Count")).to_have_value("2")
+
+
+def test_zip_export_of_a_selection(page: Any, live_server: Any, history: dict[str, str]) -> None:
+    page.goto(live_server.url + "/#/tasks")
+    cards = _cards(page)
+    expect(cards).to_have_count(6)
+    page.get_by_role("button", name="Select").click()
+    cards.filter(has_text="e2e forest").get_by_role("button").click()
+    cards.filter(has_text="e2e fox").get_by_role("button").click()
+    expect(page.get_by_text("2 selected")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download ZIP").click()
+    data = Path(download_info.value.path()).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        names = sorted(archive.namelist())
+        assert len(names) == 3, names  # forest has two images, fox one
+        assert any(n.endswith(f"{history['fox']}/{history['fox']}-1.png") for n in names), names
+        assert sum(f"-{history['forest']}/" in n for n in names) == 2, names
+        for name in names:
+            assert archive.read(name) == live_server.fake_openai.image
+    expect(page.get_by_test_id("toast").filter(has_text="ZIP downloaded (3 images)")).to_be_visible()
+
+
+def test_cancel_a_queued_job_and_the_queue_indicator(page: Any, live_server: Any, screenshots: Path) -> None:
+    live_server.fake_openai.latency = 3.0
+    url = live_server.url
+    ids = [submit(url, f"Slow job {i}, e2e queue") for i in range(4)]
+    page.goto(url + "/#/tasks")
+    chip = page.get_by_test_id("queue-chip")
+    expect(chip).to_contain_text("2 running · 2 queued", timeout=10_000)
+    expect(page.get_by_test_id("queue-panel")).to_contain_text("2 queued")
+    expect(page.locator('[data-screen-link="tasks"] .tab__badge')).to_have_text("4")
+    page.screenshot(animations="disabled", path=str(screenshots / "tasks-queue.png"))
+
+    page.goto(f"{url}/#/tasks/{ids[-1]}")
+    dialog = page.get_by_role("dialog", name="Image details")
+    dialog.get_by_role("button", name="Cancel job").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Job cancelled")).to_be_visible()
+    expect(dialog.locator(".badge").first).to_have_text("Cancelled")
+    assert httpx.get(f"{url}/api/jobs/{ids[-1]}").json()["job"]["status"] in ("canceled", "cancelled")
+    wait_final(url, ids[:-1])
+    expect(chip).to_have_count(0, timeout=10_000)
+
+
+def test_infinite_scroll_loads_every_page(page: Any, live_server: Any) -> None:
+    url = live_server.url
+    ids = [submit(url, f"Bulk job {i:02d}, e2e scroll") for i in range(45)]
+    wait_final(url, ids, timeout=60)
+    page.goto(url + "/#/tasks")
+    cards = _cards(page)
+    expect(cards).to_have_count(40)
+    expect(page.get_by_text("Showing 40 of 45")).to_be_visible()
+    page.mouse.wheel(0, 20_000)
+    expect(cards).to_have_count(45)
+    expect(page.get_by_text("Showing 45 of 45")).to_be_visible()
+    expect(page.get_by_role("button", name="Load more")).to_have_count(0)
+
+
+def test_tasks_on_a_phone(browser: Any, live_server: Any, history: dict[str, str], screenshots: Path) -> None:
+    context, page, errors = open_app(browser, live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page.goto(live_server.url + "/#/tasks")
+        expect(_cards(page)).to_have_count(6)
+        no_horizontal_overflow(page)
+        page.screenshot(animations="disabled", path=str(screenshots / "tasks-phone.png"), full_page=True)
+        _cards(page).first.get_by_role("button").click()
+        expect(page.get_by_test_id("job-drawer")).to_be_visible()
+        page.screenshot(animations="disabled", path=str(screenshots / "tasks-drawer-phone.png"))
+        assert errors == []
+    finally:
+        context.close()
