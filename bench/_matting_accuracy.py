@@ -54,13 +54,18 @@ class AccuracyRow:
 
 
 def child_env(home: Path) -> dict[str, str]:
-    """Environment for CLI children: ours, minus credentials, with a scratch CODEX_HOME."""
+    """Environment for CLI children: ours, minus credentials, with a scratch CODEX_HOME
+    and a bytecode cache."""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith("GPT_IMAGE_2_") and k not in ("OPENAI_API_KEY", "CODEX_HOME")
     }
     env["CODEX_HOME"] = str(home / "codex-home")
+    # Time our CLI as installed, with compiled bytecode (pip, `uv tool` and the image
+    # compile it); kept out of the source tree.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
     return env
 
 

@@ -1,4 +1,4 @@
-"""Run one command and print ``<wall seconds> <peak RSS KiB> <exit code>``.
+"""Run one command and print ``<wall s> <peak RSS KiB> <exit code> <CPU s (user+sys)>``.
 
 Started as ``python -S -I bench/_matting_launch.py CMD...`` so that the process
 that forks the command is tiny: a child's ``ru_maxrss`` includes the memory it
@@ -15,4 +15,5 @@ start = time.perf_counter()
 proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
 _, status, usage = os.wait4(proc.pid, 0)
 elapsed = time.perf_counter() - start
-print(f"{elapsed:.6f} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+cpu = usage.ru_utime + usage.ru_stime
+print(f"{elapsed:.6f} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} {cpu:.6f}")

@@ -1,9 +1,11 @@
 """Speed/memory half of the matting benchmark.
 
-In-process timings (decode + work + encode, and decode + verify) run in this
-process; whole-process timings run our CLI and the reference CLI as child
-processes, alternating them so machine load hits both alike, and read each
-child's peak RSS from ``os.wait4``.
+In-process timings run the same library calls as our CLI's in-process path
+(:mod:`gpt_image_2.transparent.local`): extract = decode + extract + encode +
+verify + atomic write, verify = decode + verify. Whole-process timings run our
+CLI and the reference CLI as child processes, alternating them so machine load
+hits both alike, and read each child's peak RSS and CPU time (user + sys) from
+``os.wait4``; CPU time is the steadier number on a loaded machine.
 """
 
 from __future__ import annotations
@@ -21,14 +23,12 @@ import numpy as np
 from _matting_accuracy import child_env
 from _matting_assets import scene
 
-from gpt_image_2.imaging import (
-    decode_image,
-    decode_images,
-    encode_png,
-    extract_chroma,
-    extract_dual,
-    resolve_chroma_settings,
-    verify,
+from gpt_image_2.transparent.local import (
+    ExtractParams,
+    Source,
+    extract,
+    verify_envelope,
+    write_output,
 )
 
 __all__ = ["SpeedRow", "prepare_inputs", "run_speed"]
@@ -46,6 +46,9 @@ class SpeedRow:
     ours_cli_rss_mib: float
     ref_cli_s: float
     ref_cli_rss_mib: float
+    ours_cli_cpu_s: float = float("nan")
+    ref_cli_cpu_s: float = float("nan")
+    ours_inproc_cpu_s: float = float("nan")
 
     @property
     def inproc_ratio(self) -> float:
@@ -55,8 +58,17 @@ class SpeedRow:
     def cli_ratio(self) -> float:
         return self.ours_cli_s / self.ref_cli_s
 
+    @property
+    def inproc_cpu_ratio(self) -> float:
+        return self.ours_inproc_cpu_s / self.ref_cli_cpu_s
+
+    @property
+    def cli_cpu_ratio(self) -> float:
+        return self.ours_cli_cpu_s / self.ref_cli_cpu_s
+
     def to_dict(self) -> dict[str, object]:
-        return {**asdict(self), "inproc_ratio": self.inproc_ratio, "cli_ratio": self.cli_ratio}
+        return {**asdict(self), "inproc_ratio": self.inproc_ratio, "cli_ratio": self.cli_ratio,
+                "cli_cpu_ratio": self.cli_cpu_ratio, "inproc_cpu_ratio": self.inproc_cpu_ratio}
 
 
 def _write_rgb_png(path: Path, rgba: np.ndarray) -> None:
@@ -83,8 +95,8 @@ def prepare_inputs(work: Path, width: int, height: int, noise: float) -> dict[st
 _LAUNCHER = Path(__file__).with_name("_matting_launch.py")
 
 
-def _child(cmd: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process, via the lean launcher."""
+def _child(cmd: Sequence[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of one child, via the lean launcher."""
     proc = subprocess.run(
         [sys.executable, "-S", "-I", str(_LAUNCHER), *cmd],
         capture_output=True,
@@ -93,35 +105,39 @@ def _child(cmd: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
         check=False,
     )
     fields = proc.stdout.split()
-    if proc.returncode != 0 or len(fields) != 3 or fields[2] != "0":
+    if proc.returncode != 0 or len(fields) != 4 or fields[2] != "0":
         raise RuntimeError(f"{cmd[0]} failed: {proc.stdout[-300:]} {proc.stderr[-300:]}")
-    return float(fields[0]), int(fields[1]) / 1024.0
+    return float(fields[0]), int(fields[1]) / 1024.0, float(fields[3])
 
 
-def _median_time(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds (all threads of this process) of one call."""
+    start, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def _inproc(
     task: str, paths: dict[str, Path], out: Path, verify_input: Path
 ) -> Callable[[], object]:
-    settings = resolve_chroma_settings()
+    label = str(out)
 
     def chroma() -> object:
-        result = extract_chroma(decode_image(paths["chroma"]).rgba, settings)
-        return out.write_bytes(encode_png(result.rgba))
+        source = Source(str(paths["chroma"]), str(paths["chroma"]))
+        done = extract(ExtractParams("chroma"), input=source, output_label=label)
+        write_output(out, done.png)
+        return done
 
     def dual() -> object:
-        dark, light = decode_images(paths["dark"], paths["light"])
-        return out.write_bytes(encode_png(extract_dual(dark.rgba, light.rgba).rgba))
+        dark = Source(str(paths["dark"]), str(paths["dark"]))
+        light = Source(str(paths["light"]), str(paths["light"]))
+        done = extract(ExtractParams("dual"), dark=dark, light=light, output_label=label)
+        write_output(out, done.png)
+        return done
 
     def check() -> object:
-        return verify(decode_image(verify_input), "icon", expected_matte=GREEN)
+        source = Source(str(verify_input), str(verify_input))
+        return verify_envelope(source, "icon", "green")
 
     return {"chroma": chroma, "dual": dual, "verify": check}[task]
 
@@ -171,6 +187,7 @@ def run_speed(
             [*reference, "--json", "transparent", *_cli_args("chroma", paths, ref_out, ref_out)],
             env,
         )
+        _child([*ours_cli, *_cli_args("verify", paths, our_out, ref_out)], env)  # warm caches
         for task in ("chroma", "dual", "verify"):
             fn = _inproc(task, paths, our_out, ref_out)
             fn()  # warm up imports and allocator
@@ -181,16 +198,21 @@ def run_speed(
                 *_cli_args(task, paths, ref_out, ref_out),
             ]
             ours_args = [*ours_cli, *_cli_args(task, paths, our_out, ref_out)]
-            inproc_t, ours_t, ours_m, ref_t, ref_m = [], [], [], [], []
+            inproc_t, inproc_c = [], []
+            ours_t, ours_m, ours_c, ref_t, ref_m, ref_c = [], [], [], [], [], []
             for _ in range(runs):
                 # Interleaved, so that background load hits every variant alike.
-                t, m = _child(ref_args, env)
+                t, m, c = _child(ref_args, env)
                 ref_t.append(t)
                 ref_m.append(m)
-                inproc_t.append(_median_time(fn, 1))
-                t, m = _child(ours_args, env)
+                ref_c.append(c)
+                wall, cpu = _timed(fn)
+                inproc_t.append(wall)
+                inproc_c.append(cpu)
+                t, m, c = _child(ours_args, env)
                 ours_t.append(t)
                 ours_m.append(m)
+                ours_c.append(c)
             inproc = statistics.median(inproc_t)
             rows.append(
                 SpeedRow(
@@ -202,6 +224,9 @@ def run_speed(
                     max(ours_m),
                     statistics.median(ref_t),
                     max(ref_m),
+                    statistics.median(ours_c),
+                    statistics.median(ref_c),
+                    statistics.median(inproc_c),
                 )
             )
     return rows

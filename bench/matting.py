@@ -11,9 +11,10 @@ reference CLI (``transparent extract``), and scored by alpha MAE (0-255), SAD
 
 Speed/memory: chroma, dual and verify at 1024^2, 2048^2 and 3840x2160 (4K
 also with sensor-like noise), in process and as whole CLI processes. Our CLI
-defaults to ``python -m gpt_image_2.imaging``; pass ``--our-cli "gpt-image-2
-transparent"`` once the real command exists (it must take the reference's
-``extract``/``verify`` flags). Results go to bench/out/matting.{json,md}.
+is the real ``gpt-image-2 --json transparent`` (``--our-cli`` takes another
+command that accepts the reference's ``extract``/``verify`` flags, e.g.
+``--our-cli "python -m gpt_image_2.imaging"`` for the bare stand-in);
+``--sizes 4k`` limits the sizes. Results go to bench/out/matting.{json,md}.
 No network is used; the reference CLI must already be installed or
 installable by its wrapper.
 """
@@ -79,17 +80,36 @@ def best_table(rows: list[AccuracyRow]) -> list[str]:
 
 def speed_table(rows: list[SpeedRow]) -> list[str]:
     lines = [
-        "| task | size | noise | ours in-process s | ours CLI s | ours RSS MiB | ref CLI s "
-        "| ref RSS MiB | in-process / ref | CLI / ref |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| task | size | noise | ours in-process s | ours in-process CPU s | ours CLI s "
+        "| ours CLI CPU s | ours RSS MiB | ref CLI s | ref CLI CPU s | ref RSS MiB "
+        "| in-process / ref | in-process CPU / ref CPU | CLI / ref | CLI CPU / ref CPU |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
-            f"| {r.task} | {r.size} | {r.noise:g} | {r.ours_inproc_s:.3f} | {r.ours_cli_s:.3f} "
-            f"| {r.ours_cli_rss_mib:.0f} | {r.ref_cli_s:.3f} | {r.ref_cli_rss_mib:.0f} "
-            f"| {r.inproc_ratio:.2f} | {r.cli_ratio:.2f} |"
+            f"| {r.task} | {r.size} | {r.noise:g} | {r.ours_inproc_s:.3f} "
+            f"| {r.ours_inproc_cpu_s:.3f} | {r.ours_cli_s:.3f} | {r.ours_cli_cpu_s:.3f} "
+            f"| {r.ours_cli_rss_mib:.0f} | {r.ref_cli_s:.3f} | {r.ref_cli_cpu_s:.3f} "
+            f"| {r.ref_cli_rss_mib:.0f} | {r.inproc_ratio:.2f} | {r.inproc_cpu_ratio:.2f} "
+            f"| {r.cli_ratio:.2f} | {r.cli_cpu_ratio:.2f} |"
         )
     return lines
+
+
+def _our_cli_default() -> str:
+    """Our real CLI: the ``gpt-image-2`` script of this interpreter's environment."""
+    script = Path(sys.executable).with_name("gpt-image-2")
+    command = [str(script)] if script.is_file() else [sys.executable, "-m",
+                                                       "gpt_image_2.cli.main"]
+    return shlex.join([*command, "--json", "transparent"])
+
+
+_SIZES = {
+    "1k": (1024, 1024, 0.0),
+    "2k": (2048, 2048, 0.0),
+    "4k": (3840, 2160, 0.0),
+    "4k-noise": (3840, 2160, 3.0),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,9 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="small subset")
-    parser.add_argument(
-        "--our-cli", default=f"{shlex.quote(sys.executable)} -m gpt_image_2.imaging"
-    )
+    parser.add_argument("--our-cli", default=_our_cli_default(),
+                        help="our CLI command, before the extract/verify arguments")
+    parser.add_argument("--sizes", default=None,
+                        help=f"comma list of {', '.join(_SIZES)} (default: by --quick)")
     parser.add_argument("--runs", type=int, default=None, help="timed runs per case (median)")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
@@ -129,16 +150,17 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(md))
 
     if not args.skip_speed:
-        sizes = (
-            [(1024, 1024, 0.0), (3840, 2160, 0.0)]
-            if args.quick
-            else [(1024, 1024, 0.0), (2048, 2048, 0.0), (3840, 2160, 0.0), (3840, 2160, 3.0)]
+        names = (
+            args.sizes.split(",") if args.sizes
+            else ["1k", "4k"] if args.quick else ["1k", "2k", "4k", "4k-noise"]
         )
+        sizes = [_SIZES[name.strip()] for name in names]
         runs = args.runs or (3 if args.quick else 5)
         speed = run_speed(reference, shlex.split(args.our_cli), work / "speed", sizes, runs)
         report["speed"] = [r.to_dict() for r in speed]
         table = [
-            f"## Speed and memory (median of {runs}, alternating runs)",
+            f"## Speed and memory (median of {runs}, alternating runs; load "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the end)",
             "",
             *speed_table(speed),
             "",

@@ -57,8 +57,9 @@ def start_server(home: Path, fake: FakeOpenAI, parallel: int) -> ServerProcess:
     return ServerProcess(env).start()
 
 
-async def follow(client: httpx.AsyncClient, job_id: str,
-                 marks: dict[str, float] | None = None) -> str:
+async def follow(
+    client: httpx.AsyncClient, job_id: str, marks: dict[str, float] | None = None
+) -> str:
     async with client.stream("GET", f"/api/jobs/{job_id}/events") as response:
         async for line in response.aiter_lines():
             if not line.startswith("data:"):
@@ -66,8 +67,10 @@ async def follow(client: httpx.AsyncClient, job_id: str,
             event = json.loads(line[5:])
             if marks is not None:
                 marks.setdefault(event["type"], time.monotonic())
-            if event["type"].startswith("job.") and event["type"] not in ("job.queued",
-                                                                          "job.running"):
+            if event["type"].startswith("job.") and event["type"] not in (
+                "job.queued",
+                "job.running",
+            ):
                 return str(event["type"])
     return "ended"
 
@@ -92,8 +95,9 @@ async def bench_overhead(url: str, fake: FakeOpenAI, runs: int) -> dict[str, flo
 
 
 async def bench_throughput(url: str, jobs: int) -> float:
-    async with httpx.AsyncClient(base_url=url, timeout=60,
-                                 limits=httpx.Limits(max_connections=200)) as client:
+    async with httpx.AsyncClient(
+        base_url=url, timeout=60, limits=httpx.Limits(max_connections=200)
+    ) as client:
         t0 = time.monotonic()
         ids = await asyncio.gather(*(submit(client, f"tp {i}") for i in range(jobs)))
         results = await asyncio.gather(*(follow(client, j) for j in ids))
@@ -105,8 +109,9 @@ async def bench_throughput(url: str, jobs: int) -> float:
 async def bench_sse(url: str, fake: FakeOpenAI, subscribers: int, rounds: int) -> dict[str, float]:
     fake.latency = 0.5
     latencies: list[float] = []
-    async with httpx.AsyncClient(base_url=url, timeout=60,
-                                 limits=httpx.Limits(max_connections=subscribers + 10)) as client:
+    async with httpx.AsyncClient(
+        base_url=url, timeout=60, limits=httpx.Limits(max_connections=subscribers + 10)
+    ) as client:
         for r in range(rounds):
             fake.requests.clear()
             job = await submit(client, f"sse {r}")
@@ -127,11 +132,20 @@ def seed_history(home: Path, rows: int) -> None:
         "INSERT INTO jobs (id, command, provider, status, output_path, created_at, metadata) "
         "VALUES (?, 'images generate', 'openai', ?, NULL, ?, ?)",
         (
-            (f"job-{base + i:010d}000000000-1", "completed" if i % 7 else "failed",
-             str(base + i),
-             json.dumps({"prompt": f"a {words[i % 8]} number {i} in soft light", "size":
-                         "1024x1024", "quality": "high", "format": "png",
-                         "provider_selection": {"resolved": "openai"}}))
+            (
+                f"job-{base + i:010d}000000000-1",
+                "completed" if i % 7 else "failed",
+                str(base + i),
+                json.dumps(
+                    {
+                        "prompt": f"a {words[i % 8]} number {i} in soft light",
+                        "size": "1024x1024",
+                        "quality": "high",
+                        "format": "png",
+                        "provider_selection": {"resolved": "openai"},
+                    }
+                ),
+            )
             for i in range(rows)
         ),
     )
@@ -172,7 +186,8 @@ async def main_async(quick: bool) -> dict[str, Any]:
                 server = start_server(Path(tmp) / f"tp{parallel}", fake, parallel)
                 try:
                     results["throughput"][parallel] = await bench_throughput(
-                        server.url, 40 if quick else 200)
+                        server.url, 40 if quick else 200
+                    )
                 finally:
                     server.stop()
             home = Path(tmp) / "hist"
@@ -213,7 +228,9 @@ def render(results: dict[str, Any]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--no-write", action="store_true", help="do not rewrite docs/performance.md")
+    parser.add_argument(
+        "--no-write", action="store_true", help="do not rewrite docs/performance.md"
+    )
     args = parser.parse_args()
     results = asyncio.run(main_async(args.quick))
     table = render(results)

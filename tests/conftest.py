@@ -19,6 +19,11 @@ from tests.fakes.process import ServerProcess
 
 TEST_KEY = "sk-test-core-0123456789abcdef"
 REPO = Path(__file__).resolve().parents[1]
+OFFLINE_DEFAULTS = {
+    "GPT_IMAGE_2_OPENAI_API_BASE": "http://127.0.0.1:9/v1",
+    "GPT_IMAGE_2_CODEX_ENDPOINT": "http://127.0.0.1:9/backend-api/codex/responses",
+    "GPT_IMAGE_2_CODEX_TOKEN_URL": "http://127.0.0.1:9/oauth/token",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +33,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if key.startswith("GPT_IMAGE_2_") or key in {"OPENAI_API_KEY", "CODEX_HOME"}:
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    # Defaults point at a closed loopback port so no test (or server subprocess, which
+    # inherits this environment) can ever reach the real upstreams, e.g. through doctor.
+    for key, value in OFFLINE_DEFAULTS.items():
+        monkeypatch.setenv(key, value)
 
 
 @pytest.fixture(scope="session")

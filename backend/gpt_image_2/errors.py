@@ -52,6 +52,22 @@ _STATUS_BY_CODE: dict[str, int] = {
     "invalid_json_response": 502,
     "missing_image_result": 502,
     "refresh_failed": 502,
+    "refresh_token_missing": 409,
+    "invalid_jwt": 409,
+    "account_id_missing": 409,
+    "auth_missing": 409,
+    "auth_read_failed": 409,
+    "auth_invalid_json": 409,
+    "auth_invalid_shape": 409,
+    "auth_write_failed": 500,
+    "keychain_error": 409,
+    "keychain_missing": 409,
+    "keychain_write_failed": 500,
+    "keychain_delete_failed": 500,
+    "storage_remote_blocked": 400,
+    "storage_remote_resolve_failed": 400,
+    "image_url_insecure": 400,
+    "image_url_invalid": 400,
     "config_read_failed": 500,
     "config_invalid_json": 500,
     "config_write_failed": 500,
@@ -81,6 +97,7 @@ class AppError(Exception):
         http_status: int | None = None,
         upstream_status: int | None = None,
         retry_after: float | None = None,
+        retryable: bool | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
@@ -89,6 +106,8 @@ class AppError(Exception):
         self.http_status = http_status if http_status is not None else http_status_for(code)
         self.upstream_status = upstream_status
         self.retry_after = retry_after
+        self.retryable = retryable
+        """Overrides the retry classification when not None (spec/providers.md §4)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The ``error`` object of both envelopes: ``{code, message, detail?}``."""

@@ -12,10 +12,16 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEFAULT_CODEX_ENDPOINT", "DEFAULT_OPENAI_API_BASE", "Settings"]
+__all__ = [
+    "DEFAULT_CODEX_ENDPOINT",
+    "DEFAULT_CODEX_TOKEN_URL",
+    "DEFAULT_OPENAI_API_BASE",
+    "Settings",
+]
 
 DEFAULT_OPENAI_API_BASE = "https://api.openai.com/v1"
 DEFAULT_CODEX_ENDPOINT = "https://chatgpt.com/backend-api/codex/responses"
+DEFAULT_CODEX_TOKEN_URL = "https://auth.openai.com/oauth/token"
 
 
 class Settings(BaseSettings):
@@ -45,6 +51,7 @@ class Settings(BaseSettings):
     )
     openai_api_base: str = DEFAULT_OPENAI_API_BASE
     codex_endpoint: str = DEFAULT_CODEX_ENDPOINT
+    codex_token_url: str = DEFAULT_CODEX_TOKEN_URL
     auth_file: Path | None = None
 
     max_parallel: int = Field(default=2, ge=1, le=16)
@@ -74,3 +81,29 @@ class Settings(BaseSettings):
     def allowed_hosts(self) -> list[str]:
         hosts = [h.strip().lower() for h in self.web_allowed_hosts.split(",") if h.strip()]
         return hosts or ["localhost", "127.0.0.1", "::1"]
+
+    # --- relay (issue 8) ---------------------------------------------------------
+    # Optional browser relay at /api/relay, off by default; read by relay/config.py.
+    # Documented in docs/relay.md.
+    relay_enabled: bool = False
+    relay_mode: str = "open"
+    """``open``, ``allowlist`` (misses refused) or ``report-only`` (misses only logged)."""
+    relay_allowlist_report_only: bool = False
+    """Spec compatibility: turns ``allowlist`` into ``report-only``."""
+    relay_allowlist_json: str = ""
+    relay_allowed_origins: str = ""
+    """Extra browser origins (comma list, ``*`` = any); the server's own origin is always allowed."""
+    relay_allowed_methods: str = "GET,POST,OPTIONS"
+    relay_max_request_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    relay_max_response_bytes: int = Field(default=120 * 1024 * 1024, gt=0)
+    relay_private_networks: str = ""
+    """CIDRs the relay may reach although they are private (empty: none)."""
+    relay_timeout_seconds: float = Field(default=300.0, gt=0)
+
+    @field_validator("relay_mode", mode="before")
+    @classmethod
+    def _relay_mode(cls, value: object) -> object:
+        text = str(value).strip().lower() if value is not None else "open"
+        if text not in {"open", "allowlist", "report-only"}:
+            raise ValueError("relay_mode must be open, allowlist or report-only")
+        return text

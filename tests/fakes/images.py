@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["png_bytes", "jpeg_bytes"]
+__all__ = ["jpeg_bytes", "png_bytes"]
 
 
 def png_bytes(width: int = 64, height: int = 48, color: tuple[int, int, int] = (200, 40, 40),

@@ -13,7 +13,7 @@ from httpx_sse import aconnect_sse
 from ..errors import AppError
 from ..settings import Settings
 
-__all__ = ["ApiClient", "TERMINAL_TYPES"]
+__all__ = ["TERMINAL_TYPES", "ApiClient"]
 
 TERMINAL_TYPES = frozenset(
     {"job.completed", "job.partial_failed", "job.failed", "job.cancelled", "job.canceled"}

@@ -1,4 +1,12 @@
-"""Credential references: ``file``, ``env`` and ``keychain`` (spec/providers.md §7.3)."""
+"""Credential references: ``file``, ``env`` and ``keychain`` (spec/providers.md §7.3).
+
+A reference is the JSON object stored under ``providers.<name>.credentials.<key>``.
+``resolve_credential`` turns it into the secret; ``credential_status`` into the
+redacted view (``present`` instead of the value). Keychain access goes through
+the ``keyring`` package; a machine without a usable backend (a headless Linux
+without Secret Service) gives ``keychain_error`` with a message that says what
+to do instead, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +16,24 @@ from typing import Any
 
 from ..errors import AppError
 
-__all__ = ["KEYCHAIN_SERVICE", "ResolvedCredential", "resolve_credential"]
+__all__ = [
+    "KEYCHAIN_SERVICE",
+    "NO_KEYRING_HINT",
+    "ResolvedCredential",
+    "credential_status",
+    "default_account",
+    "keyring_delete",
+    "keyring_get",
+    "keyring_set",
+    "resolve_credential",
+]
 
 KEYCHAIN_SERVICE = "gpt-image-2-skill"
+NO_KEYRING_HINT = (
+    "No keyring backend is available on this machine (no Secret Service / keychain). "
+    "Store the secret with --source file or --source env instead, or install and unlock "
+    "a keyring (e.g. gnome-keyring) and retry."
+)
 
 
 @dataclass(frozen=True)
@@ -22,14 +45,21 @@ class ResolvedCredential:
         return f"ResolvedCredential(source={self.source!r})"
 
 
+def default_account(provider: str, name: str) -> str:
+    return f"providers/{provider}/{name}"
+
+
+def _missing(provider: str, name: str) -> AppError:
+    return AppError(
+        "credential_missing", f"Missing credential: {name}",
+        {"provider": provider, "credential": name},
+    )
+
+
 def resolve_credential(ref: Any, *, provider: str, name: str) -> ResolvedCredential:
     """Resolve one stored reference to its secret value."""
     if not isinstance(ref, dict):
-        raise AppError(
-            "credential_missing",
-            f"Missing credential: {name}",
-            {"provider": provider, "credential": name},
-        )
+        raise _missing(provider, name)
     source = ref.get("source", "file")
     if source == "file":
         value = ref.get("value")
@@ -46,34 +76,92 @@ def resolve_credential(ref: Any, *, provider: str, name: str) -> ResolvedCredent
         return ResolvedCredential(value.strip(), f"env:{var}")
     if source == "keychain":
         service = ref.get("service") or KEYCHAIN_SERVICE
-        account = ref.get("account") or f"providers/{provider}/{name}"
-        value = _keyring_get(service, account)
-        return ResolvedCredential(value, f"keychain:{account}")
+        account = ref.get("account") or default_account(provider, name)
+        return ResolvedCredential(keyring_get(service, account), f"keychain:{account}")
     raise AppError("secret_source_unsupported", f"Unsupported secret source: {source}")
 
 
-def _keyring_get(service: str, account: str) -> str:
+def credential_status(ref: Any, *, provider: str, name: str) -> Any:
+    """The redacted view of a reference (spec/providers.md §7.4)."""
+    if not isinstance(ref, dict):
+        return ref
+    source = ref.get("source", "file")
+    if source == "file":
+        value = ref.get("value")
+        return {"source": "file", "present": isinstance(value, str) and bool(value.strip()),
+                "value": {"_omitted": "secret"}}
+    if source == "env":
+        var = str(ref.get("env") or "")
+        return {"source": "env", "env": ref.get("env"),
+                "present": bool(var) and bool(os.environ.get(var, "").strip())}
+    if source == "keychain":
+        service = ref.get("service") or KEYCHAIN_SERVICE
+        account = ref.get("account") or default_account(provider, name)
+        try:
+            present = bool(keyring_get(service, account))
+        except AppError:
+            present = False
+        return {"source": "keychain", "service": service, "account": account,
+                "present": present}
+    return {"source": source, "present": False}
+
+
+def _keyring() -> Any:
     try:
         import keyring
-        from keyring.errors import KeyringError, NoKeyringError
     except ImportError as exc:  # pragma: no cover - dependency is declared
         raise AppError("keychain_error", "Unable to open keychain entry.",
-                       {"service": service, "account": account, "error": str(exc)}) from exc
+                       {"error": str(exc)}) from exc
+    return keyring
+
+
+def _no_backend(service: str, account: str, exc: Exception) -> AppError:
+    return AppError("keychain_error", "Unable to open keychain entry.",
+                    {"service": service, "account": account, "error": NO_KEYRING_HINT})
+
+
+def keyring_get(service: str, account: str) -> str:
+    keyring = _keyring()
+    from keyring.errors import KeyringError, NoKeyringError
+
     try:
         value = keyring.get_password(service, account)
     except NoKeyringError as exc:
-        raise AppError(
-            "keychain_error",
-            "Unable to open keychain entry.",
-            {"service": service, "account": account,
-             "error": "No keyring backend is available on this machine; store the secret with "
-                      "--source file or --source env instead."},
-        ) from exc
-    except KeyringError as exc:
+        raise _no_backend(service, account, exc) from exc
+    except (KeyringError, OSError) as exc:
         raise AppError("keychain_missing", "Unable to read keychain secret.",
-                       {"service": service, "account": account, "error": str(exc)}) from exc
+                       {"service": service, "account": account,
+                        "error": type(exc).__name__}) from exc
     if not value:
         raise AppError("keychain_missing", "Unable to read keychain secret.",
                        {"service": service, "account": account,
                         "error": "No matching entry found in secure storage"})
-    return value
+    return str(value)
+
+
+def keyring_set(service: str, account: str, value: str) -> None:
+    keyring = _keyring()
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        keyring.set_password(service, account, value)
+    except NoKeyringError as exc:
+        raise _no_backend(service, account, exc) from exc
+    except (KeyringError, OSError) as exc:
+        raise AppError("keychain_write_failed", "Unable to write keychain secret.",
+                       {"service": service, "account": account,
+                        "error": type(exc).__name__}) from exc
+
+
+def keyring_delete(service: str, account: str) -> None:
+    keyring = _keyring()
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        keyring.delete_password(service, account)
+    except NoKeyringError as exc:
+        raise _no_backend(service, account, exc) from exc
+    except (KeyringError, OSError) as exc:
+        raise AppError("keychain_delete_failed", "Unable to delete keychain secret.",
+                       {"service": service, "account": account,
+                        "error": type(exc).__name__}) from exc

@@ -75,8 +75,9 @@ def _ordered(doc: dict[str, Any]) -> dict[str, Any]:
                 item = {k: entry.get(k) for k in _PROVIDER_ORDER[:4]}
                 item.update({k: entry[k] for k in _PROVIDER_ORDER[4:] if k in entry})
                 item.update({k: v for k, v in entry.items() if k not in item})
-                if isinstance(item.get("credentials"), dict):
-                    item["credentials"] = dict(sorted(item["credentials"].items()))
+                creds = item.get("credentials")
+                if isinstance(creds, dict):
+                    item["credentials"] = dict(sorted(creds.items()))
                 ordered[name] = item
             else:
                 ordered[name] = entry

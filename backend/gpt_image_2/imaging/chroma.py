@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ._types import u8
+from ._types import flat_indices, u8
 from .matte import RGB, border_noise, matte_channels, sample_matte
 from .presets import ChromaSettings
 from .profiles import TRANSPARENT_ALPHA_MAX
@@ -113,7 +113,7 @@ def _close_enclosed(solid: U8, moderate: U8, background: U8) -> None:
     enclosed by solid colour (a green emblem on a badge) is a subject colour.
     Works in place on ``solid`` (H, W) 0/255.
     """
-    mod_idx = np.flatnonzero(moderate.reshape(-1))
+    mod_idx = flat_indices(moderate)
     if mod_idx.size == 0:
         return
     undecided = cv2.bitwise_not(cv2.bitwise_or(solid, background))
@@ -122,7 +122,7 @@ def _close_enclosed(solid: U8, moderate: U8, background: U8) -> None:
     ring = cv2.bitwise_and(cv2.dilate(background, np.ones((3, 3), np.uint8)), undecided)
     flat = labels.reshape(-1)
     open_label = np.zeros(count, bool)
-    open_label[flat[np.flatnonzero(ring.reshape(-1))]] = True
+    open_label[flat[flat_indices(ring)]] = True
     closed = mod_idx[~open_label[flat[mod_idx]]]
     solid.reshape(-1)[closed] = 255
 
@@ -145,7 +145,9 @@ def _classify(
         solid_min = min(max(settings.threshold + max(settings.softness, 1.0), 1.0), 254.0)
         _, solid = cv2.threshold(score, solid_min, 255, cv2.THRESH_BINARY)
         return u8(cv2.bitwise_and(solid, cv2.bitwise_not(background))), score, 0.0, 0
-    score = _hue_excess([u8(p) for p in cv2.split(rgba)], split)
+    needed = {*split[0], *split[1]}
+    planes = [u8(cv2.extractChannel(rgba, c)) if c in needed else rgba[..., c] for c in range(3)]
+    score = _hue_excess(planes, split)
     solid_max = int((1.0 - settings.solid_level) * hue_range)
     strong_max = int((1.0 - _STRONG_TINT_LEVEL) * hue_range)
     _, solid = cv2.threshold(score, solid_max, 255, cv2.THRESH_BINARY_INV)
@@ -169,7 +171,7 @@ def extract_chroma(rgba: U8, settings: ChromaSettings) -> ChromaResult:
         matte, source = settings.matte, "provided"
         noise = border_noise(rgba, matte)
     tol = _tolerance(noise, settings.threshold)
-    out = np.zeros_like(rgba)
+    out = np.zeros(rgba.shape, np.uint8)  # calloc: untouched pages cost nothing
     background = _background(rgba, matte, tol)
     x, y, w, h = cv2.boundingRect(cv2.bitwise_not(background))
     if w == 0 or h == 0:
@@ -183,7 +185,7 @@ def extract_chroma(rgba: U8, settings: ChromaSettings) -> ChromaResult:
     core = u8(cv2.erode(solid, _CORE_KERNEL, borderType=cv2.BORDER_REPLICATE))
     roi_out = u8(cv2.bitwise_and(roi, roi, mask=core))
     todo = cv2.bitwise_not(cv2.bitwise_or(core, roi_bg))
-    idx = np.flatnonzero(todo.reshape(-1))
+    idx = flat_indices(todo)
     if idx.size:
         _solve(roi, roi_out, idx, core, score, scale, matte, noise, tol, settings)
     if int(roi[..., 3].min()) <= TRANSPARENT_ALPHA_MAX:

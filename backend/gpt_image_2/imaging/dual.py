@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import AppError
-from ._types import u8
+from ._types import flat_indices, u8
 from .alignment import AlignmentReport, alignment_report
 from .matte import RGB, sample_matte
 from .unmix import round_u8
@@ -115,7 +115,7 @@ def extract_dual(dark: U8, light: U8, *, paths: tuple[str, str] = ("", "")) -> D
     out = cv2.addWeighted(dark, 0.5, light, 0.5, 0.0)
     out = u8(cv2.bitwise_and(out, out, mask=opaque))
     out[..., 3] = opaque
-    idx = np.flatnonzero(cv2.bitwise_not(cv2.bitwise_or(background, opaque)).reshape(-1))
+    idx = flat_indices(u8(cv2.bitwise_not(cv2.bitwise_or(background, opaque))))
     bad = 0
     if idx.size:
         bad = _solve(dark, light, out, idx, bd, bl, gap, tol, noise)

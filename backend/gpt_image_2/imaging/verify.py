@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ._types import u8
+from ._types import flat_indices, u8
 from .checker import detect_checkerboard
 from .matte import RGB
 from .profiles import MIN_OPAQUE_ALPHA, TRANSPARENT_ALPHA_MAX, get_profile
@@ -60,16 +60,26 @@ class Measurements:
         return self.partial_pixels + self.opaque_pixels
 
 
-def _components(mask: U8, bbox: tuple[int, int, int, int] | None) -> tuple[int, int]:
-    """(count, largest size) of 8-connected components of a 0/255 mask."""
+def _components(
+    mask: U8, bbox: tuple[int, int, int, int] | None, total: int
+) -> tuple[int, int]:
+    """(count, largest size) of 8-connected components of a 0/255 mask with ``total``
+    non-zero pixels.
+
+    Labels only (no per-label statistics, which cost 5-7x more on noisy masks);
+    the sizes are counted only when there is more than one component.
+    """
     if bbox is None:
         return 0, 0
     x, y, w, h = bbox
     crop = mask[y : y + h, x : x + w]
-    count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    count, labels = cv2.connectedComponents(crop, connectivity=8, ltype=cv2.CV_32S)
     if count <= 1:
         return 0, 0
-    return int(count - 1), int(stats[1:, cv2.CC_STAT_AREA].max())
+    if count == 2:
+        return 1, total
+    sizes = np.bincount(labels.reshape(-1), minlength=count)
+    return int(count - 1), int(sizes[1:].max())
 
 
 def _edge_pixels(mask: U8) -> tuple[int, int]:
@@ -101,7 +111,7 @@ def measure(rgba: U8, *, has_alpha: bool, expected_matte: RGB | None = None) -> 
     mask = u8(cv2.threshold(alpha, TRANSPARENT_ALPHA_MAX, 255, cv2.THRESH_BINARY)[1])
     x, y, w, h = cv2.boundingRect(mask)
     bbox = (int(x), int(y), int(w), int(h)) if w > 0 and h > 0 else None
-    count, largest = _components(mask, bbox)
+    count, largest = _components(mask, bbox, height * width - transparent)
     edge, perimeter = _edge_pixels(mask)
 
     clean = cv2.inRange(rgba, (0, 0, 0, 0), (2, 2, 2, TRANSPARENT_ALPHA_MAX))
@@ -109,7 +119,7 @@ def measure(rgba: U8, *, has_alpha: bool, expected_matte: RGB | None = None) -> 
 
     if partial:
         sel = cv2.inRange(alpha, TRANSPARENT_ALPHA_MAX + 1, MIN_OPAQUE_ALPHA - 1)
-        idx = np.flatnonzero(sel.reshape(-1))
+        idx = flat_indices(sel)
         flat = rgba.reshape(-1, 4)
         px = flat[idx]
         halo = halo_score(px[:, :3])

@@ -9,8 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ..providers.sizes import normalize_size
 
 __all__ = [
+    "TERMINAL_EVENT_TYPES",
+    "TERMINAL_STATUSES",
+    "DeleteJobResponse",
+    "EditRequest",
     "EnqueueResponse",
     "GenerateRequest",
+    "ImageUpload",
     "Job",
     "JobDetail",
     "JobError",
@@ -18,9 +23,8 @@ __all__ = [
     "JobOutput",
     "JobPageResponse",
     "QueueSnapshot",
+    "RawRequest",
     "ReferenceImage",
-    "TERMINAL_EVENT_TYPES",
-    "TERMINAL_STATUSES",
 ]
 
 TERMINAL_STATUSES = frozenset({"completed", "partial_failed", "failed", "cancelled", "canceled"})
@@ -49,11 +53,49 @@ class GenerateRequest(BaseModel):
     n: int | None = Field(default=None, ge=1, le=16)
     compression: int | None = Field(default=None, ge=0, le=100)
     moderation: Moderation | None = None
+    instructions: str | None = Field(default=None, description="Codex only: system instructions")
 
     @field_validator("size")
     @classmethod
     def _size(cls, value: str | None) -> str | None:
         return None if value is None else normalize_size(value)
+
+
+class ImageUpload(BaseModel):
+    """One input image: exactly one of ``data_base64`` (base64 or a ``data:image/`` URL),
+    ``bytes`` (integers 0..255, as the reference UI sends) or ``url`` (https only)."""
+
+    name: str | None = Field(default=None, description="Original file name (informational)")
+    data_base64: str | None = None
+    bytes: list[int] | None = None
+    url: str | None = Field(default=None, description="https URL fetched by the server")
+
+
+class EditRequest(GenerateRequest):
+    """Body of ``POST /api/images/edit``: generate fields plus 1–16 references and a mask."""
+
+    input_fidelity: Literal["high", "low"] | None = None
+    refs: list[ImageUpload] = Field(description="Reference images in order (1–16)")
+    mask: ImageUpload | None = Field(
+        default=None, description="PNG with alpha, same size as refs[0] (native-mask providers)"
+    )
+
+
+class RawRequest(BaseModel):
+    """Body of ``POST /api/requests``: the raw escape hatch (``request create``)."""
+
+    operation: Literal["responses", "generate", "edit"] = "responses"
+    body: dict[str, Any] = Field(description="Forwarded to the upstream (edit: made multipart)")
+    provider: str | None = None
+    expect_image: bool = False
+    body_file: str | None = Field(default=None, description="Label recorded in the payload")
+
+
+class DeleteJobResponse(BaseModel):
+    ok: bool = True
+    command: Literal["history delete"] = "history delete"
+    job_id: str
+    deleted: int
 
 
 class JobOutput(BaseModel):

@@ -82,7 +82,7 @@ class JobQueue:
         self._pending.clear()
         tasks = list(self._running.values())
         if tasks:
-            done, pending = await asyncio.wait(tasks, timeout=grace_seconds)
+            _done, pending = await asyncio.wait(tasks, timeout=grace_seconds)
             for task in pending:
                 task.cancel()
             for task in pending:

@@ -2,14 +2,16 @@
 
 Every step is an event on the job's stream; every terminal state is written to
 the history row before the terminal event is published, so a poller and an SSE
-subscriber always agree.
+subscriber always agree. Image jobs (``images generate|edit``) and raw jobs
+(``request create``) share the claim/complete/fail steps.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,47 +28,32 @@ from ..providers import (
     ImageRequest,
     ImageResult,
     ProviderOverrides,
+    ProviderRuntime,
+    ProviderSpec,
     RetryPolicy,
     RunContext,
+    SelectionInputs,
     build_provider,
+    select_for_request,
     select_provider,
 )
 from ..providers.base import progress
+from ..providers.codex import CodexProvider
 from ..providers.images import extension_for
+from ..providers.options import check_request_operation
 from ..redact import SecretRegistry, redact
 from ..settings import Settings
+from .batch import fan_out
 from .bus import EventBus
+from .inputs import load_edit_inputs
+from .outputs import REQUEST_BODY_FILE, write_outputs
 from .views import job_view
 
-__all__ = ["JobRunner", "write_outputs"]
+__all__ = ["Executor", "JobOutcome", "JobRunner", "request_from_metadata", "write_outputs"]
 
 log = logging.getLogger(__name__)
 
 RAW_RESPONSE_FILE = "raw_response.json"
-
-
-def write_outputs(job_dir: Path, images: list[bytes]) -> list[dict[str, Any]]:
-    """Write images atomically as ``out.<ext>`` or ``out-<i>.<ext>``; return file records.
-
-    On any failure the files written so far are removed, so a job directory
-    never holds a partial result.
-    """
-    written: list[Path] = []
-    files: list[dict[str, Any]] = []
-    try:
-        for index, data in enumerate(images):
-            stem = "out" if len(images) == 1 else f"out-{index + 1}"
-            path = job_dir / f"{stem}{extension_for(data)}"
-            atomic_write_bytes(path, data)
-            written.append(path)
-            files.append({"index": index, "path": str(path), "bytes": len(data)})
-    except OSError as exc:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise AppError(
-            "output_write_failed", "Unable to write output image.", {"error": str(exc)}
-        ) from exc
-    return files
 
 
 def request_from_metadata(meta: dict[str, Any]) -> ImageRequest:
@@ -82,7 +69,26 @@ def request_from_metadata(meta: dict[str, Any]) -> ImageRequest:
         n=meta.get("n"),
         moderation=meta.get("moderation"),
         input_fidelity=meta.get("input_fidelity"),
+        instructions=meta.get("instructions"),
     )
+
+
+@dataclass
+class _Outcome:
+    """What a finished provider call hands to ``_complete``."""
+
+    spec: ProviderSpec
+    images: list[bytes]
+    summaries: dict[str, Any]
+    status: str = "completed"
+    error: dict[str, Any] | None = None
+
+
+JobOutcome = _Outcome
+"""Public name of the outcome type, for executors outside this module."""
+Executor = Callable[
+    ["JobRunner", str, dict[str, Any], ProviderOverrides, Path], Awaitable[_Outcome]
+]
 
 
 @dataclass
@@ -97,15 +103,38 @@ class JobRunner:
     overrides: dict[str, ProviderOverrides] = field(default_factory=dict)
     cancel_requested: set[str] = field(default_factory=set)
     prepare: dict[str, Callable[[ImageRequest, Path], ImageRequest]] = field(default_factory=dict)
+    refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    executors: dict[str, Executor] = field(default_factory=dict)
+    """Commands with their own pipeline: ``executor(runner, job_id, meta, overrides, job_dir)``
+    returns the outcome that the shared save/complete steps record."""
 
-    @property
-    def retry_policy(self) -> RetryPolicy:
-        return RetryPolicy(self.settings.retries, self.settings.retry_delay_seconds)
+    def __post_init__(self) -> None:
+        self.prepare.setdefault("edit", load_edit_inputs)
+        from ..transparent.pipeline import TRANSPARENT_GENERATE, execute_generate
 
-    def select(self, requested: str | None, overrides: ProviderOverrides) -> Any:
-        return select_provider(
-            requested,
-            self.config.load(),
+        self.executors.setdefault(TRANSPARENT_GENERATE, execute_generate)
+
+    # -- provider plumbing ------------------------------------------------------
+    def retry_policy(self, overrides: ProviderOverrides | None = None) -> RetryPolicy:
+        o = overrides or ProviderOverrides()
+        return RetryPolicy(
+            self.settings.retries if o.retries is None else o.retries,
+            self.settings.retry_delay_seconds if o.retry_delay_seconds is None
+            else o.retry_delay_seconds,
+        )
+
+    def runtime(self, overrides: ProviderOverrides) -> ProviderRuntime:
+        timeout = overrides.request_timeout_seconds or self.settings.request_timeout_seconds
+        return ProviderRuntime(
+            http=self.http, retry=self.retry_policy(overrides), timeout=timeout,
+            max_download_bytes=self.settings.max_download_bytes, config=self.config,
+            token_url=self.settings.codex_token_url, refresh_lock=self.refresh_lock,
+        )
+
+    def inputs(self, overrides: ProviderOverrides) -> SelectionInputs:
+        return SelectionInputs(
+            config=self.config.load(),
+            config_file=self.config.path,
             env_api_key=self.settings.openai_api_key,
             default_api_base=self.settings.openai_api_base,
             default_codex_endpoint=self.settings.codex_endpoint,
@@ -113,6 +142,33 @@ class JobRunner:
             overrides=overrides,
         )
 
+    def select(self, requested: str | None, overrides: ProviderOverrides) -> ProviderSpec:
+        spec = select_provider(requested, self.inputs(overrides))
+        self.secrets.add(spec.api_key)
+        return spec
+
+    def select_request(
+        self, requested: str | None, operation: str, overrides: ProviderOverrides
+    ) -> ProviderSpec:
+        spec = select_for_request(requested, operation, self.inputs(overrides))
+        check_request_operation(spec.selection, operation)
+        self.secrets.add(spec.api_key)
+        return spec
+
+    def _context(self, job_id: str, job_dir: Path, slot: int | None = None) -> RunContext:
+        async def emit(kind: str, event_type: str, data: dict[str, Any]) -> None:
+            if slot is not None:
+                data = {**data, "slot": slot}
+            await self.bus.emit(job_id, kind, event_type, data)
+
+        name = RAW_RESPONSE_FILE if slot is None else f"raw_response-{slot}.json"
+
+        async def spool(body: bytes) -> None:
+            await anyio.to_thread.run_sync(atomic_write_bytes, job_dir / name, body)
+
+        return RunContext(emit=emit, spool_raw=spool, add_secret=self.secrets.add)
+
+    # -- lifecycle ---------------------------------------------------------------
     async def run(self, job_id: str) -> None:
         row = await self.repo.get_job(job_id)
         if row is None or row.metadata is None:
@@ -128,9 +184,15 @@ class JobRunner:
         overrides = self.overrides.pop(job_id, ProviderOverrides())
         job_dir = self.paths.job_dir(job_id)
         try:
-            result, spec_meta = await self._execute(job_id, meta, overrides, job_dir)
-            files = await anyio.to_thread.run_sync(write_outputs, job_dir, result.images)
-            await self._complete(job_id, meta, result, spec_meta, files)
+            executor = self.executors.get(row.command)
+            if executor is not None:
+                outcome = await executor(self, job_id, meta, overrides, job_dir)
+            elif row.command == "request create":
+                outcome = await self._execute_raw(job_id, meta, overrides, job_dir)
+            else:
+                outcome = await self._execute(job_id, meta, overrides, job_dir)
+            files = await anyio.to_thread.run_sync(write_outputs, job_dir, outcome.images)
+            await self._complete(job_id, meta, outcome, files, overrides)
         except asyncio.CancelledError:
             if job_id in self.cancel_requested:
                 await self._finish_failed(job_id, meta, None, status="cancelled")
@@ -148,71 +210,89 @@ class JobRunner:
 
     async def _execute(
         self, job_id: str, meta: dict[str, Any], overrides: ProviderOverrides, job_dir: Path
-    ) -> tuple[ImageResult, dict[str, Any]]:
+    ) -> _Outcome:
         spec = self.select(meta.get("provider_requested"), overrides)
-        self.secrets.add(spec.api_key)
-        provider = build_provider(
-            spec,
-            self.http,
-            retry=self.retry_policy,
-            timeout=self.settings.request_timeout_seconds,
-            max_download_bytes=self.settings.max_download_bytes,
-        )
+        provider = build_provider(spec, self.runtime(overrides))
         request = request_from_metadata(meta)
         hook = self.prepare.get(str(meta.get("operation")))
         if hook is not None:
-            request = hook(request, job_dir)
+            request = await anyio.to_thread.run_sync(hook, request, job_dir)
+        count = request.n or 1
+        if count > 1 and not spec.selection.supports_n:
+            batch = await fan_out(
+                provider, request, count, lambda slot: self._context(job_id, job_dir, slot)
+            )
+            return _Outcome(spec, batch.result.images, _summaries(batch.result),
+                            status=batch.status, error=batch.error)
+        result = await provider.run(request, self._context(job_id, job_dir))
+        return _Outcome(spec, result.images, _summaries(result))
 
-        async def emit(kind: str, event_type: str, data: dict[str, Any]) -> None:
-            await self.bus.emit(job_id, kind, event_type, data)
-
-        async def spool(body: bytes) -> None:
-            await anyio.to_thread.run_sync(atomic_write_bytes, job_dir / RAW_RESPONSE_FILE, body)
-
-        result = await provider.run(request, RunContext(emit=emit, spool_raw=spool))
-        return result, {"provider_selection": spec.selection.to_dict(),
-                        "resolved": spec.selection.resolved, "family": spec.family}
+    async def _execute_raw(
+        self, job_id: str, meta: dict[str, Any], overrides: ProviderOverrides, job_dir: Path
+    ) -> _Outcome:
+        operation = str(meta.get("operation") or "responses")
+        spec = self.select_request(meta.get("provider_requested"), operation, overrides)
+        provider = build_provider(spec, self.runtime(overrides))
+        body = json.loads((job_dir / REQUEST_BODY_FILE).read_text(encoding="utf-8"))
+        ctx = self._context(job_id, job_dir)
+        if isinstance(provider, CodexProvider):
+            result = await provider.run_raw(body, ctx)
+        else:
+            result = await provider.run_raw(operation, body, ctx)
+        if meta.get("expect_image") and not result.images:
+            raise AppError("missing_image_result",
+                           "The response did not include a generated image.")
+        image_output = None
+        if result.images:
+            image_output = {"available": True, "count": len(result.images),
+                            "suggested_extension": extension_for(result.images[0])}
+        summaries: dict[str, Any] = {
+            "request": {"operation": operation, "body_file": meta.get("body_file"),
+                        **({"model": body.get("model")} if spec.family == "openai" else {})},
+            "response": result.response,
+            "auth": result.auth,
+            "retry_count": result.retry_count,
+            "image_output": image_output,
+        }
+        if result.output_items is not None:
+            summaries["output_items"] = result.output_items
+        return _Outcome(spec, result.images, summaries)
 
     async def _complete(
-        self,
-        job_id: str,
-        meta: dict[str, Any],
-        result: ImageResult,
-        spec_meta: dict[str, Any],
-        files: list[dict[str, Any]],
+        self, job_id: str, meta: dict[str, Any], outcome: _Outcome,
+        files: list[dict[str, Any]], overrides: ProviderOverrides,
     ) -> None:
         output = {
             "path": files[0]["path"] if len(files) == 1 else None,
             "bytes": sum(f["bytes"] for f in files),
             "files": files,
         }
-        await self.bus.emit(
-            job_id,
-            "progress",
-            "output_saved",
-            progress(
-                spec_meta["family"], "output_saved", "Generated image files saved.",
-                status="completed", percent=100, file_count=len(files), output=output,
-            ),
-        )
+        family = outcome.spec.family
+        if files:
+            await self.bus.emit(
+                job_id, "progress", "output_saved",
+                progress(family, "output_saved", "Generated image files saved.",
+                         status="completed", percent=100, file_count=len(files), output=output),
+            )
         secrets = list(self.secrets)
+        summaries = dict(outcome.summaries)
+        retry_count = summaries.pop("retry_count", 0)
+        meta.update({key: redact(value, secrets) for key, value in summaries.items()})
         meta.update(
             {
-                "provider_selection": spec_meta["provider_selection"],
+                "provider_selection": outcome.spec.selection.to_dict(),
                 "output": output,
-                "request": redact(result.request_summary, secrets),
-                "response": redact(result.response, secrets),
-                "auth": redact(result.auth, secrets),
-                "retry": {"count": result.retry_count, "max_retries": self.settings.retries},
+                "retry": {"count": retry_count,
+                          "max_retries": self.retry_policy(overrides).max_retries},
                 "updated_at": epoch_seconds(),
-                "error": None,
+                "error": outcome.error,
             }
         )
         await self.repo.update_job(
-            job_id, status="completed", provider=spec_meta["resolved"],
-            output_path=files[0]["path"], metadata=meta,
+            job_id, status=outcome.status, provider=outcome.spec.selection.resolved,
+            output_path=files[0]["path"] if files else None, metadata=meta,
         )
-        await self._terminal(job_id, "completed", output, None)
+        await self._terminal(job_id, outcome.status, output, outcome.error)
 
     async def _finish_failed(
         self, job_id: str, meta: dict[str, Any], error: AppError | None, *, status: str = "failed"
@@ -234,3 +314,12 @@ class JobRunner:
             job_id, "local", f"job.{status}",
             {"status": status, "output": output, "error": error, "job": job},
         )
+
+
+def _summaries(result: ImageResult) -> dict[str, Any]:
+    return {
+        "request": result.request_summary,
+        "response": result.response,
+        "auth": result.auth,
+        "retry_count": result.retry_count,
+    }

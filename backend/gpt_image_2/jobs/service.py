@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import os
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import anyio
+
 from ..db import HistoryRepository
 from ..errors import AppError, NotFound
-from ..fsutil import epoch_seconds
+from ..fsutil import atomic_write_bytes, epoch_seconds
 from ..paths import DataPaths, is_within
 from ..providers import ProviderOverrides
+from ..providers.openai import USER_AGENT
+from ..providers.options import check_options, check_reference_count
 from .bus import EventBus, to_event
+from .inputs import decode_uploads, write_edit_inputs
 from .models import (
     TERMINAL_EVENT_TYPES,
     TERMINAL_STATUSES,
+    DeleteJobResponse,
+    EditRequest,
     EnqueueResponse,
     GenerateRequest,
     Job,
@@ -26,7 +34,9 @@ from .models import (
     JobEvent,
     JobPageResponse,
     QueueSnapshot,
+    RawRequest,
 )
+from .outputs import REQUEST_BODY_FILE
 from .queue import JobQueue
 from .runner import JobRunner
 from .views import job_view
@@ -43,6 +53,34 @@ def new_job_id() -> str:
     now = max(time.time_ns(), _last_ns + 1)
     _last_ns = now
     return f"job-{now}-{os.getpid()}"
+
+
+def _require_prompt(prompt: str) -> None:
+    if not prompt.strip():
+        raise AppError("invalid_argument", "Prompt is required.", {"field": "prompt"})
+
+
+def image_metadata(
+    operation: str, request: GenerateRequest, selection: dict[str, Any], job_dir: Path
+) -> dict[str, Any]:
+    """The parameters of an image job, kept in its history row (spec/web.md §5.2)."""
+    return {
+        "operation": operation,
+        "prompt": request.prompt,
+        "provider_requested": request.provider,
+        "model": request.model,
+        "size": request.size,
+        "format": request.format,
+        "quality": request.quality,
+        "background": request.background,
+        "n": request.n,
+        "compression": request.compression,
+        "moderation": request.moderation,
+        "instructions": request.instructions,
+        "provider_selection": selection,
+        "recovery": {"job_dir": str(job_dir)},
+        "updated_at": epoch_seconds(),
+    }
 
 
 class JobService:
@@ -62,37 +100,104 @@ class JobService:
         self.queue = JobQueue(runner.run, max_parallel)
 
     # -- submission -------------------------------------------------------------
-    async def submit_generate(
-        self, request: GenerateRequest, overrides: ProviderOverrides | None = None
-    ) -> EnqueueResponse:
-        if not request.prompt.strip():
-            raise AppError("invalid_argument", "Prompt is required.", {"field": "prompt"})
+    def _prepare(self, overrides: ProviderOverrides | None) -> ProviderOverrides:
         overrides = overrides or ProviderOverrides()
         self.runner.secrets.add(overrides.api_key)
-        spec = self.runner.select(request.provider, overrides)
-        self.runner.secrets.add(spec.api_key)
+        return overrides
+
+    def _new_job_dir(self) -> tuple[str, Path]:
         job_id = new_job_id()
         job_dir = self.paths.job_dir(job_id)
         job_dir.mkdir(parents=True, exist_ok=True)
+        return job_id, job_dir
+
+    async def submit_generate(
+        self, request: GenerateRequest, overrides: ProviderOverrides | None = None
+    ) -> EnqueueResponse:
+        _require_prompt(request.prompt)
+        overrides = self._prepare(overrides)
+        spec = self.runner.select(request.provider, overrides)
+        check_options(spec.selection, moderation=request.moderation,
+                      instructions=request.instructions)
+        job_id, job_dir = self._new_job_dir()
+        meta = image_metadata("generate", request, spec.selection.to_dict(), job_dir)
+        return await self._enqueue(job_id, "images generate", spec.selection.resolved, meta,
+                                   overrides, meta["updated_at"])
+
+    async def submit_edit(
+        self, request: EditRequest, overrides: ProviderOverrides | None = None
+    ) -> EnqueueResponse:
+        _require_prompt(request.prompt)
+        check_reference_count(len(request.refs))
+        overrides = self._prepare(overrides)
+        spec = self.runner.select(request.provider, overrides)
+        check_options(spec.selection, moderation=request.moderation,
+                      mask=request.mask is not None, input_fidelity=request.input_fidelity,
+                      instructions=request.instructions)
+        settings = self.runner.settings
+        inputs = await decode_uploads(
+            request.refs, request.mask, self.runner.http,
+            max_bytes=settings.max_download_bytes, timeout=settings.request_timeout_seconds,
+            user_agent=USER_AGENT,
+        )
+        job_id, job_dir = self._new_job_dir()
+        await anyio.to_thread.run_sync(write_edit_inputs, job_dir, inputs)
+        meta = image_metadata("edit", request, spec.selection.to_dict(), job_dir)
+        meta.update({
+            "input_fidelity": request.input_fidelity,
+            "ref_count": len(inputs.refs),
+            "has_mask": inputs.mask is not None,
+            "selection_hint": False,
+            "edit_region_mode": spec.selection.edit_region_mode if inputs.mask else "none",
+        })
+        return await self._enqueue(job_id, "images edit", spec.selection.resolved, meta,
+                                   overrides, meta["updated_at"])
+
+    async def submit_request(
+        self, request: RawRequest, overrides: ProviderOverrides | None = None
+    ) -> EnqueueResponse:
+        overrides = self._prepare(overrides)
+        spec = self.runner.select_request(request.provider, request.operation, overrides)
+        job_id, job_dir = self._new_job_dir()
+        text = json.dumps(request.body, ensure_ascii=False)
+        await anyio.to_thread.run_sync(
+            lambda: atomic_write_bytes(job_dir / REQUEST_BODY_FILE, text.encode(), mode=0o600))
         now = epoch_seconds()
         meta: dict[str, Any] = {
-            "operation": "generate",
-            "prompt": request.prompt,
+            "operation": request.operation,
             "provider_requested": request.provider,
-            "model": request.model,
-            "size": request.size,
-            "format": request.format,
-            "quality": request.quality,
-            "background": request.background,
-            "n": request.n,
-            "compression": request.compression,
-            "moderation": request.moderation,
+            "expect_image": request.expect_image,
+            "body_file": request.body_file,
             "provider_selection": spec.selection.to_dict(),
             "recovery": {"job_dir": str(job_dir)},
             "updated_at": now,
         }
-        return await self._enqueue(job_id, "images generate", spec.selection.resolved, meta,
+        return await self._enqueue(job_id, "request create", spec.selection.resolved, meta,
                                    overrides, now)
+
+    async def enqueue_job(
+        self,
+        command: str,
+        provider: str,
+        meta: dict[str, Any],
+        overrides: ProviderOverrides | None = None,
+        *,
+        job_id: str | None = None,
+    ) -> EnqueueResponse:
+        """Queue a job of a command with its own executor (``JobRunner.executors``).
+
+        ``meta`` must hold everything the executor needs; ``recovery.job_dir`` is
+        filled in. ``job_id`` defaults to a new id with its folder created.
+        """
+        overrides = self._prepare(overrides)
+        if job_id is None:
+            job_id, job_dir = self._new_job_dir()
+        else:
+            job_dir = self.paths.job_dir(job_id)
+            job_dir.mkdir(parents=True, exist_ok=True)
+        meta = {**meta, "recovery": {"job_dir": str(job_dir)}}
+        now = str(meta.setdefault("updated_at", epoch_seconds()))
+        return await self._enqueue(job_id, command, provider, meta, overrides, now)
 
     async def _enqueue(
         self,
@@ -144,6 +249,13 @@ class JobService:
             has_more=page.has_more,
             total=page.total,
         )
+
+    async def delete_job(self, job_id: str) -> DeleteJobResponse:
+        """Delete the history row, its events and upload records (files stay on disk)."""
+        if self.queue.is_queued(job_id) or self.queue.is_running(job_id):
+            await self.cancel(job_id)
+        deleted = await self.repo.delete_job(job_id)
+        return DeleteJobResponse(job_id=job_id, deleted=deleted)
 
     async def output_file(self, job_id: str, index: int) -> Path:
         job = await self.get_job(job_id)
@@ -226,7 +338,8 @@ class JobService:
             await self.repo.update_job(row.id, status="failed", metadata=meta)
             await self.runner._terminal(row.id, "failed", None, meta["error"])
         for row in await self.repo.jobs_with_status(("queued",)):
-            if row.command == "images generate":
+            if (row.command in ("images generate", "images edit", "request create")
+                    or row.command in self.runner.executors):
                 self.queue.submit(row.id)
 
     async def close(self) -> None:

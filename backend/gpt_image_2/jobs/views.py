@@ -28,7 +28,9 @@ def storage_status(uploads: list[dict[str, Any]]) -> str:
     return "failed"
 
 
-def _job_dir(meta: dict[str, Any], outputs: list[JobOutput], output_path: str | None) -> Path | None:
+def _job_dir(
+    meta: dict[str, Any], outputs: list[JobOutput], output_path: str | None
+) -> Path | None:
     recovery = meta.get("recovery")
     if isinstance(recovery, dict) and isinstance(recovery.get("job_dir"), str):
         return Path(recovery["job_dir"])

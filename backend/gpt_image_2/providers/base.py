@@ -16,9 +16,10 @@ __all__ = [
     "Capabilities",
     "EmitFn",
     "ImageInput",
+    "ImageProvider",
     "ImageRequest",
     "ImageResult",
-    "ImageProvider",
+    "RawResult",
     "RunContext",
     "progress",
 ]
@@ -66,6 +67,18 @@ class ImageResult:
     request_summary: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class RawResult:
+    """Outcome of a ``request create`` call: images found plus response summaries."""
+
+    images: list[bytes]
+    response: dict[str, Any]
+    retry_count: int = 0
+    auth: dict[str, Any] = field(default_factory=dict)
+    request_summary: dict[str, Any] = field(default_factory=dict)
+    output_items: list[dict[str, Any]] | None = None
+
+
 @dataclass(frozen=True)
 class Capabilities:
     family: Literal["openai", "codex"]
@@ -78,10 +91,16 @@ async def _no_spool(_body: bytes) -> None:
     return None
 
 
+def _no_secret(*_values: str | None) -> None:
+    return None
+
+
 @dataclass
 class RunContext:
     emit: EmitFn
     spool_raw: Callable[[bytes], Awaitable[None]] = _no_spool
+    add_secret: Callable[..., None] = _no_secret
+    """Register secrets learnt during the call (e.g. refreshed tokens) for redaction."""
 
 
 class ImageProvider(Protocol):

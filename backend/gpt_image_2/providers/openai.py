@@ -8,7 +8,7 @@ through the injected ``httpx.AsyncClient``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -16,11 +16,20 @@ import httpx
 from .. import __version__
 from ..errors import AppError
 from ..redact import redact
-from .base import Capabilities, ImageRequest, ImageResult, RunContext, progress
+from .base import (
+    Capabilities,
+    ImageInput,
+    ImageRequest,
+    ImageResult,
+    RawResult,
+    RunContext,
+    progress,
+)
 from .images import decode_b64_image
 from .retry import RetryPolicy, parse_retry_after, with_retries
+from .sources import load_source
 
-__all__ = ["OPENAI_OPTIONS", "OpenAIImagesProvider", "USER_AGENT"]
+__all__ = ["OPENAI_OPTIONS", "USER_AGENT", "OpenAIImagesProvider"]
 
 USER_AGENT = f"gpt-image-2/{__version__}"
 DEFAULT_MODEL = "gpt-image-2"
@@ -44,7 +53,7 @@ class OpenAIImagesProvider:
     capabilities: Capabilities
     model: str = DEFAULT_MODEL
     timeout: float = 300.0
-    retry: RetryPolicy = RetryPolicy()
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_download_bytes: int = 64 * 1024 * 1024
     auth_source: str = "env"
 
@@ -73,13 +82,93 @@ class OpenAIImagesProvider:
         return body
 
     async def run(self, request: ImageRequest, ctx: RunContext) -> ImageResult:
-        url = self.endpoint(request.operation)
-        body = self.body(request)
-        multipart = request.operation == "edit"
-        if multipart and not request.references:
+        if request.operation == "edit" and not request.references:
             raise AppError(
                 "missing_image_result", "OpenAI edit requests require at least one input image."
             )
+        raw, retries = await self.call(
+            request.operation, self.body(request), request.references, request.mask, ctx
+        )
+        payload, images, revised = await self.decode(raw, ctx)
+        if not images:
+            raise AppError(
+                "missing_image_result", "The response did not include a generated image."
+            )
+        response_summary = self.response_summary(payload, revised)
+        response_summary["image_count"] = len(images)
+        return ImageResult(
+            images=images,
+            response=response_summary,
+            revised_prompts=revised,
+            retry_count=retries,
+            auth=self.auth_summary(),
+            request_summary=self.request_summary(request),
+        )
+
+    async def run_raw(self, operation: str, body: dict[str, Any], ctx: RunContext) -> RawResult:
+        """``request create``: POST a caller-supplied body (edit bodies become multipart)."""
+        refs: list[ImageInput] = []
+        mask: ImageInput | None = None
+        send_body = body
+        if operation == "edit":
+            refs, mask = await self._raw_sources(body)
+            if not refs:
+                raise AppError(
+                    "missing_image_result",
+                    "OpenAI edit requests require at least one input image.",
+                )
+            send_body = {k: body[k] for k in _EDIT_FIELDS if _is_scalar(body.get(k))}
+        raw, retries = await self.call(operation, send_body, refs, mask, ctx)
+        payload, images, revised = await self.decode(raw, ctx)
+        return RawResult(
+            images=images,
+            response=self.response_summary(payload, revised),
+            retry_count=retries,
+            auth=self.auth_summary(),
+            request_summary={"operation": operation, "model": body.get("model")},
+        )
+
+    def auth_summary(self) -> dict[str, Any]:
+        return {"source": self.auth_source, "env_var": "OPENAI_API_KEY", "refreshed": False}
+
+    async def _raw_sources(
+        self, body: dict[str, Any]
+    ) -> tuple[list[ImageInput], ImageInput | None]:
+        sources: list[str] = []
+        images = body.get("images")
+        if isinstance(images, list):
+            for item in images:
+                value = item.get("image_url") if isinstance(item, dict) else item
+                if isinstance(value, str):
+                    sources.append(value)
+        elif isinstance(body.get("image"), str):
+            sources.append(body["image"])
+        mask_value = body.get("mask")
+        if isinstance(mask_value, dict):
+            mask_value = mask_value.get("image_url")
+        refs = [
+            await load_source(self.http, src, f"image-{i + 1}", max_bytes=self.max_download_bytes,
+                              timeout=self.timeout, user_agent=USER_AGENT)
+            for i, src in enumerate(sources)
+        ]
+        mask = None
+        if isinstance(mask_value, str):
+            mask = await load_source(self.http, mask_value, "mask",
+                                     max_bytes=self.max_download_bytes, timeout=self.timeout,
+                                     user_agent=USER_AGENT)
+        return refs, mask
+
+    async def call(
+        self,
+        operation: str,
+        body: dict[str, Any],
+        refs: list[ImageInput],
+        mask: ImageInput | None,
+        ctx: RunContext,
+    ) -> tuple[bytes, int]:
+        """Send one request with retries; return the raw 2xx body (spooled) and retries used."""
+        url = self.endpoint(operation)
+        multipart = operation == "edit"
 
         async def attempt() -> httpx.Response:
             start: dict[str, Any] = {"endpoint": url, "provider": "openai"}
@@ -109,15 +198,20 @@ class OpenAIImagesProvider:
                         transport="multipart",
                     ),
                 )
-            return await self._send(url, body, request, multipart)
+            return await self._send(url, body, refs, mask, multipart)
 
         response, retries = await with_retries(attempt, self.retry, ctx.emit, "openai")
         raw = response.content
         await ctx.spool_raw(raw)
-        return await self.parse(raw, ctx, retries, request)
+        return raw, retries
 
     async def _send(
-        self, url: str, body: dict[str, Any], request: ImageRequest, multipart: bool
+        self,
+        url: str,
+        body: dict[str, Any],
+        refs: list[ImageInput],
+        mask: ImageInput | None,
+        multipart: bool,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.api_key}", "User-Agent": USER_AGENT}
         failure = "OpenAI multipart request failed." if multipart else "OpenAI request failed."
@@ -125,10 +219,10 @@ class OpenAIImagesProvider:
             if multipart:
                 data = {k: _form_value(body[k]) for k in _EDIT_FIELDS if k in body}
                 files: list[tuple[str, tuple[str, bytes, str]]] = [
-                    ("image[]", (ref.filename, ref.data, ref.mime)) for ref in request.references
+                    ("image[]", (ref.filename, ref.data, ref.mime)) for ref in refs
                 ]
-                if request.mask is not None:
-                    files.append(("mask", (request.mask.filename, request.mask.data, "image/png")))
+                if mask is not None:
+                    files.append(("mask", (mask.filename, mask.data, mask.mime)))
                 response = await self.http.post(
                     url, data=data, files=files, headers=headers, timeout=self.timeout
                 )
@@ -151,9 +245,10 @@ class OpenAIImagesProvider:
             )
         return response
 
-    async def parse(
-        self, raw: bytes, ctx: RunContext, retries: int, request: ImageRequest
-    ) -> ImageResult:
+    async def decode(
+        self, raw: bytes, ctx: RunContext
+    ) -> tuple[dict[str, Any], list[bytes], list[str]]:
+        """Parse an Images API body: (payload, decoded images, revised prompts)."""
         try:
             payload = json.loads(raw)
         except ValueError as exc:
@@ -166,7 +261,8 @@ class OpenAIImagesProvider:
             raise AppError(
                 "invalid_json_response", "OpenAI Images API returned a non-object JSON payload."
             )
-        items = payload.get("data") if isinstance(payload.get("data"), list) else []
+        data = payload.get("data")
+        items: list[Any] = data if isinstance(data, list) else []
         await ctx.emit(
             "progress",
             "request_completed",
@@ -190,26 +286,18 @@ class OpenAIImagesProvider:
                 images.append(decode_b64_image(item["b64_json"]))
             elif isinstance(item.get("url"), str):
                 images.append(await self._download(item["url"]))
-        if not images:
-            raise AppError("missing_image_result", "The response did not include a generated image.")
-        response_summary = {
+        return payload, images, revised
+
+    def response_summary(self, payload: dict[str, Any], revised: list[str]) -> dict[str, Any]:
+        return {
             "created": payload.get("created"),
             "background": payload.get("background"),
             "output_format": payload.get("output_format"),
             "quality": payload.get("quality"),
             "size": payload.get("size"),
             "usage": redact(payload.get("usage"), [self.api_key]),
-            "image_count": len(images),
             "revised_prompts": revised,
         }
-        return ImageResult(
-            images=images,
-            response=response_summary,
-            revised_prompts=revised,
-            retry_count=retries,
-            auth={"source": self.auth_source, "env_var": "OPENAI_API_KEY", "refreshed": False},
-            request_summary=self.request_summary(request),
-        )
 
     def request_summary(self, request: ImageRequest) -> dict[str, Any]:
         summary: dict[str, Any] = {
@@ -254,6 +342,10 @@ class OpenAIImagesProvider:
             raise AppError(
                 "network_error", "Unable to download image bytes.", {"error": _describe(exc, url)}
             ) from exc
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
 
 
 def _form_value(value: Any) -> str:

@@ -35,6 +35,8 @@ class RetryPolicy:
 
 
 def is_retryable(error: AppError) -> bool:
+    if error.retryable is not None:
+        return error.retryable
     if error.upstream_status is not None:
         return error.upstream_status == 429 or error.upstream_status >= 500
     return error.code in _RETRYABLE_CODES

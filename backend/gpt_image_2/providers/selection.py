@@ -1,55 +1,60 @@
-"""Provider selection (spec/providers.md §5) and construction.
+"""Provider selection (spec/providers.md §5).
 
 ``select_provider`` decides *which* provider serves a request and returns a
-:class:`Selection` (the ``provider_selection`` object of every payload) plus a
-:class:`ProviderSpec` with everything needed to build it. ``build_provider``
-turns a spec into a live provider bound to the shared ``httpx.AsyncClient``.
+:class:`ProviderSpec` whose :class:`Selection` is the ``provider_selection``
+object of every payload; ``select_for_request`` is the ``request create``
+variant (§5.2). ``providers/factory.py`` turns a spec into a live provider.
 
-Deviation from the reference (documented in docs/decisions/0001): a built-in
-name (``openai``/``codex``) stored as ``default_provider`` is honoured as an
+Deviation from the reference (docs/decisions/0003): a built-in name
+(``openai``/``codex``) stored as ``default_provider`` is honoured as an
 explicit request instead of being ignored.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from ..config.credentials import resolve_credential
 from ..errors import AppError
 from ..settings import DEFAULT_OPENAI_API_BASE
-from .base import Capabilities, ImageProvider
-from .openai import OPENAI_OPTIONS, OpenAIImagesProvider
-from .retry import RetryPolicy
+from .codex_auth import AuthFileStore, inspect_auth_file
 
 __all__ = [
     "BUILTIN_NAMES",
+    "CODEX_DEFAULT_MODEL",
+    "OPENAI_KINDS",
     "ProviderOverrides",
     "ProviderSpec",
     "Selection",
-    "build_provider",
+    "SelectionInputs",
+    "codex_ready",
+    "env_openai_key",
     "openai_auth_status",
+    "region_mode",
+    "select_for_request",
     "select_provider",
 ]
 
 BUILTIN_NAMES = ("openai", "codex")
 OPENAI_KINDS = ("openai", "openai-compatible")
 CODEX_DEFAULT_MODEL = "gpt-5.4"
+REGION_MODES = ("native-mask", "reference-hint", "none")
 
 
 @dataclass(frozen=True)
 class ProviderOverrides:
     """Per-request overrides from CLI flags (never persisted)."""
 
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     openai_api_base: str | None = None
     codex_endpoint: str | None = None
     auth_file: Path | None = None
+    retries: int | None = None
+    retry_delay_seconds: float | None = None
+    request_timeout_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,34 @@ class ProviderSpec:
     api_key: str | None = field(default=None, repr=False)
     auth_source: str = "env"
     auth_file: Path | None = None
+    configured: bool = False
     config: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class SelectionInputs:
+    """Everything selection reads besides the requested name."""
+
+    config: dict[str, Any]
+    config_file: Path
+    env_api_key: str | None
+    default_api_base: str
+    default_codex_endpoint: str
+    auth_file: Path
+    overrides: ProviderOverrides = ProviderOverrides()
+
+    @property
+    def api_key(self) -> str | None:
+        return self.overrides.api_key or self.env_api_key
+
+    @property
+    def codex_auth(self) -> Path:
+        return self.overrides.auth_file or self.auth_file
+
+    @property
+    def providers(self) -> dict[str, Any]:
+        providers = self.config.get("providers")
+        return providers if isinstance(providers, dict) else {}
 
 
 def openai_auth_status(overrides: ProviderOverrides, env_key: str | None) -> dict[str, Any]:
@@ -97,32 +129,33 @@ def openai_auth_status(overrides: ProviderOverrides, env_key: str | None) -> dic
     }
 
 
-def _codex_ready(auth_file: Path) -> bool:
+def codex_ready(auth_file: Path) -> bool:
+    """``auth.json`` parses to an object whose token container has a string access_token."""
     try:
-        doc = json.loads(auth_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        AuthFileStore(auth_file).load()
+    except AppError:
         return False
-    tokens = doc.get("tokens") if isinstance(doc, dict) else None
-    token = tokens.get("access_token") if isinstance(tokens, dict) else None
-    return isinstance(token, str) and bool(token.strip())
+    return True
 
 
-def _region_mode(entry: dict[str, Any], kind: str) -> str:
+def region_mode(entry: dict[str, Any], kind: str) -> str:
     mode = entry.get("edit_region_mode")
     if mode is None:
         return "native-mask" if kind == "openai" else "reference-hint"
-    if mode not in ("native-mask", "reference-hint", "none"):
+    if mode not in REGION_MODES:
         raise AppError(
             "invalid_provider_config",
             f"Unsupported edit_region_mode: {mode}",
-            {"allowed": ["native-mask", "reference-hint", "none"]},
+            {"allowed": list(REGION_MODES)},
         )
     return str(mode)
 
 
-def _configured(
-    name: str, entry: Any, requested: str, reason: str, overrides: ProviderOverrides
+def configured_spec(
+    name: str, entry: Any, requested: str, reason: str, overrides: ProviderOverrides,
+    *, check_credentials: bool = True,
 ) -> ProviderSpec:
+    """Spec of a provider defined in config.json (validates type, region mode, key)."""
     if not isinstance(entry, dict):
         raise AppError("invalid_provider_config", f"Provider {name} must be an object.")
     kind = str(entry.get("type") or "openai-compatible")
@@ -131,133 +164,120 @@ def _configured(
             "provider_kind_unsupported", f"Unsupported provider type: {kind}",
             {"provider": name, "type": kind},
         )
-    credentials = entry.get("credentials") if isinstance(entry.get("credentials"), dict) else {}
+    stored = entry.get("credentials")
+    credentials: dict[str, Any] = stored if isinstance(stored, dict) else {}
     if kind == "codex":
         selection = Selection(
-            requested, name, "codex", reason, bool(entry.get("supports_n", False)),
-            _region_mode(entry, "codex"),
+            requested, name, "codex", reason, bool(entry.get("supports_n") or False),
+            region_mode(entry, "codex"),
         )
-        resolve_credential(credentials.get("access_token"), provider=name, name="access_token")
+        if check_credentials:
+            resolve_credential(credentials.get("access_token"), provider=name,
+                               name="access_token")
         return ProviderSpec(
             selection, "codex", endpoint=entry.get("endpoint"),
-            model=entry.get("model") or CODEX_DEFAULT_MODEL, auth_source="config", config=entry,
+            model=entry.get("model") or CODEX_DEFAULT_MODEL, auth_source="config",
+            configured=True, config=entry,
         )
     supports_n = entry.get("supports_n")
     selection = Selection(
         requested, name, "openai-compatible", reason,
         bool(kind == "openai" if supports_n is None else supports_n),
-        _region_mode(entry, "openai"),
+        region_mode(entry, kind),
     )
+    key: str | None = None
+    source = "file"
     if overrides.api_key:
         key, source = overrides.api_key, "flag"
-    else:
+    elif check_credentials:
         resolved = resolve_credential(credentials.get("api_key"), provider=name, name="api_key")
         key, source = resolved.value, resolved.source
     return ProviderSpec(
         selection, "openai", api_base=entry.get("api_base") or DEFAULT_OPENAI_API_BASE,
         model=entry.get("model") or "gpt-image-2", api_key=key, auth_source=source,
-        config=entry,
+        configured=True, config=entry,
     )
 
 
-def select_provider(
-    requested: str | None,
-    config: dict[str, Any],
-    *,
-    env_api_key: str | None,
-    default_api_base: str,
-    default_codex_endpoint: str,
-    auth_file: Path,
-    overrides: ProviderOverrides = ProviderOverrides(),
-) -> ProviderSpec:
+def _builtin(name: str, requested: str, reason: str, inputs: SelectionInputs) -> ProviderSpec:
+    if name == "openai":
+        if not inputs.api_key:
+            raise AppError(
+                "api_key_missing", "Missing OPENAI_API_KEY.",
+                {"provider": "openai", "env_var": "OPENAI_API_KEY"},
+            )
+        return ProviderSpec(
+            Selection(requested, "openai", "openai-compatible", reason, True, "native-mask"),
+            "openai", api_base=inputs.overrides.openai_api_base or inputs.default_api_base,
+            model="gpt-image-2", api_key=inputs.api_key,
+            auth_source="flag" if inputs.overrides.api_key else "env",
+        )
+    if not codex_ready(inputs.codex_auth):
+        raise AppError("access_token_missing", f"Missing access_token in {inputs.codex_auth}")
+    return ProviderSpec(
+        Selection(requested, "codex", "codex", reason, False, "reference-hint"),
+        "codex", endpoint=inputs.overrides.codex_endpoint or inputs.default_codex_endpoint,
+        model=CODEX_DEFAULT_MODEL, auth_source="auth.json", auth_file=inputs.codex_auth,
+    )
+
+
+def unavailable(inputs: SelectionInputs) -> AppError:
+    return AppError(
+        "provider_unavailable",
+        "No usable provider auth was found.",
+        {
+            "openai": openai_auth_status(inputs.overrides, inputs.env_api_key),
+            "codex": inspect_auth_file(inputs.codex_auth),
+            "config_file": str(inputs.config_file),
+            "configured_providers": sorted(inputs.providers),
+        },
+    )
+
+
+def select_provider(requested: str | None, inputs: SelectionInputs) -> ProviderSpec:
     """Resolve ``requested`` (``auto``, a built-in, or a configured name) to a spec."""
     req = (requested or "auto").strip() or "auto"
-    providers: dict[str, Any] = config.get("providers") or {}
-    api_key = overrides.api_key or env_api_key
-    api_base = overrides.openai_api_base or default_api_base
-    codex_auth = overrides.auth_file or auth_file
-    codex_endpoint = overrides.codex_endpoint or default_codex_endpoint
-
-    def builtin(name: str, request_label: str, reason: str) -> ProviderSpec:
-        if name == "openai":
-            if not api_key:
-                raise AppError(
-                    "api_key_missing", "Missing OPENAI_API_KEY.",
-                    {"provider": "openai", "env_var": "OPENAI_API_KEY"},
-                )
-            return ProviderSpec(
-                Selection(request_label, "openai", "openai-compatible", reason, True,
-                          "native-mask"),
-                "openai", api_base=api_base, model="gpt-image-2", api_key=api_key,
-                auth_source="flag" if overrides.api_key else "env",
-            )
-        if not _codex_ready(codex_auth):
-            raise AppError("access_token_missing", f"Missing access_token in {codex_auth}")
-        return ProviderSpec(
-            Selection(request_label, "codex", "codex", reason, False, "reference-hint"),
-            "codex", endpoint=codex_endpoint, model=CODEX_DEFAULT_MODEL,
-            auth_source="auth.json", auth_file=codex_auth,
-        )
-
+    providers = inputs.providers
+    overrides = inputs.overrides
     if req in BUILTIN_NAMES:
         if req in providers:
-            return _configured(req, providers[req], req, "explicit_config_provider", overrides)
-        return builtin(req, req, "explicit")
+            return configured_spec(req, providers[req], req, "explicit_config_provider",
+                                   overrides)
+        return _builtin(req, req, "explicit", inputs)
     if req == "auto":
-        default = config.get("default_provider")
+        default = inputs.config.get("default_provider")
         if isinstance(default, str) and default in providers:
-            return _configured(
+            return configured_spec(
                 default, providers[default], default, "config_default_provider", overrides
             )
         if isinstance(default, str) and default in BUILTIN_NAMES:
-            return builtin(default, default, "config_default_provider")
-        if api_key:
-            return builtin("openai", "auto", "auto_openai_api_key")
-        if _codex_ready(codex_auth):
-            return builtin("codex", "auto", "auto_codex_auth")
-        raise AppError(
-            "provider_unavailable",
-            "No usable provider auth was found.",
-            {
-                "openai": openai_auth_status(overrides, env_api_key),
-                "codex": {"auth_file": str(codex_auth), "provider": "codex", "ready": False},
-                "configured_providers": sorted(providers),
-            },
-        )
+            return _builtin(default, default, "config_default_provider", inputs)
+        if inputs.api_key:
+            return _builtin("openai", "auto", "auto_openai_api_key", inputs)
+        if codex_ready(inputs.codex_auth):
+            return _builtin("codex", "auto", "auto_codex_auth", inputs)
+        raise unavailable(inputs)
     if req not in providers:
-        raise AppError("provider_unknown", f"Unknown provider: {req}")
-    return _configured(req, providers[req], req, "explicit_config_provider", overrides)
+        raise AppError("provider_unknown", f"Unknown provider: {req}",
+                       {"config_file": str(inputs.config_file)})
+    return configured_spec(req, providers[req], req, "explicit_config_provider", overrides)
 
 
-def build_provider(
-    spec: ProviderSpec,
-    http: httpx.AsyncClient,
-    *,
-    retry: RetryPolicy,
-    timeout: float,
-    max_download_bytes: int,
-) -> ImageProvider:
-    """A live provider for ``spec`` using the shared HTTP client."""
-    sel = spec.selection
-    if spec.family == "openai":
-        return OpenAIImagesProvider(
-            name=sel.resolved,
-            api_base=spec.api_base or DEFAULT_OPENAI_API_BASE,
-            api_key=spec.api_key or "",
-            http=http,
-            capabilities=Capabilities("openai", sel.supports_n, sel.edit_region_mode,
-                                      OPENAI_OPTIONS),
-            model=spec.model or "gpt-image-2",
-            timeout=timeout,
-            retry=retry,
-            max_download_bytes=max_download_bytes,
-            auth_source=spec.auth_source,
-        )
-    raise AppError(
-        "provider_kind_unsupported",
-        "The codex provider is not available in this build.",
-        {"provider": sel.resolved, "type": "codex"},
-    )
+def select_for_request(
+    requested: str | None, operation: str, inputs: SelectionInputs
+) -> ProviderSpec:
+    """``request create`` selection (spec/providers.md §5.2)."""
+    req = (requested or "auto").strip() or "auto"
+    if req != "auto":
+        return select_provider(req, inputs)
+    default = inputs.config.get("default_provider")
+    if isinstance(default, str) and (default in inputs.providers or default in BUILTIN_NAMES):
+        return select_provider(None, inputs)
+    if operation == "responses" and codex_ready(inputs.codex_auth):
+        return _builtin("codex", "auto", "auto_request_responses", inputs)
+    if operation in ("generate", "edit") and inputs.api_key:
+        return _builtin("openai", "auto", "auto_request_images", inputs)
+    return select_provider(None, inputs)
 
 
 def env_openai_key() -> str | None:

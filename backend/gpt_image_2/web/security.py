@@ -22,8 +22,8 @@ from ..settings import Settings
 
 __all__ = [
     "SESSION_COOKIE",
-    "AccessPolicy",
     "AccessMiddleware",
+    "AccessPolicy",
     "check_bind_policy",
     "is_loopback_host",
     "normalize_host",
@@ -144,7 +144,8 @@ class AccessMiddleware:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if self.policy.token is None:
             if not self.policy.host_allowed(headers):
-                await _deny(send, 403, "host_not_allowed", "Host not allowed for token-less access.")
+                await _deny(send, 403, "host_not_allowed",
+                            "Host not allowed for token-less access.")
                 return
         else:
             ok, via_cookie = self.policy.authorized(headers)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from . import images, jobs, session
+from . import config, console, images, jobs, relay, session, transparent
 
 __all__ = ["api_router"]
 
@@ -10,3 +10,7 @@ api_router = APIRouter()
 api_router.include_router(session.router)
 api_router.include_router(images.router)
 api_router.include_router(jobs.router)
+api_router.include_router(config.router)
+api_router.include_router(console.router)
+api_router.include_router(relay.router)
+api_router.include_router(transparent.router)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import FileResponse
 from sse_starlette import EventSourceResponse
 
-from ...jobs.models import Job, JobDetail, JobPageResponse, QueueSnapshot
+from ...jobs.models import DeleteJobResponse, Job, JobDetail, JobPageResponse, QueueSnapshot
 from ..deps import Service
 
 router = APIRouter(tags=["jobs"])
@@ -32,6 +32,12 @@ async def list_jobs(
 @router.get("/jobs/{job_id}", response_model=JobDetail)
 async def get_job(job_id: str, service: Service) -> JobDetail:
     return await service.job_detail(job_id)
+
+
+@router.delete("/jobs/{job_id}", response_model=DeleteJobResponse)
+async def delete_job(job_id: str, service: Service) -> DeleteJobResponse:
+    """Delete a history row with its events (``history delete``); files stay on disk."""
+    return await service.delete_job(job_id)
 
 
 @router.post("/jobs/{job_id}/cancel", response_model=Job)

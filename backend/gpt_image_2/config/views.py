@@ -1,0 +1,127 @@
+"""Redacted views of config.json (spec/providers.md §7.4, spec/web.md §6.2).
+
+Every credential reference becomes a status object (``present`` instead of the
+value), proxy URLs lose their ``user:password``, and anything else that looks
+like a secret goes through the one redactor. Nothing here returns a secret.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from ..redact import redact
+from ..settings import DEFAULT_OPENAI_API_BASE
+from .credentials import credential_status
+
+__all__ = [
+    "builtin_provider_views",
+    "provider_view",
+    "proxy_view",
+    "redact_proxy_url",
+    "redacted_document",
+]
+
+_SOURCES = ("file", "env", "keychain")
+
+
+def redact_proxy_url(url: Any) -> Any:
+    """``http://u:p@proxy.local:3128`` → ``http://proxy.local:3128/``."""
+    if not isinstance(url, str) or not url:
+        return url
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        port = parts.port
+    except ValueError:
+        return "<invalid-proxy-url>"
+    if not parts.scheme or not host:
+        return "<invalid-proxy-url>"
+    netloc = f"[{host}]" if ":" in host else host
+    if port:
+        netloc = f"{netloc}:{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, parts.fragment))
+
+
+def proxy_view(proxy: Any) -> Any:
+    if not isinstance(proxy, dict):
+        return proxy
+    no_proxy = proxy.get("no_proxy")
+    return {"mode": proxy.get("mode", "system"), "url": redact_proxy_url(proxy.get("url")),
+            "no_proxy": list(no_proxy) if isinstance(no_proxy, list) else []}
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("source") in _SOURCES and bool(
+        {"value", "env", "account", "service"} & set(value)
+    )
+
+
+def _redact_refs(value: Any, provider: str, name: str) -> Any:
+    """Replace credential references anywhere inside ``value`` by status objects."""
+    if _is_ref(value):
+        return credential_status(value, provider=provider, name=name)
+    if isinstance(value, dict):
+        return {k: _redact_refs(v, provider, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_refs(v, provider, name) for v in value]
+    return value
+
+
+def provider_view(name: str, entry: Any) -> Any:
+    """``{type, api_base, endpoint, model, supports_n, credentials, proxy[, edit_region_mode]}``."""
+    if not isinstance(entry, dict):
+        return redact(entry)
+    creds = entry.get("credentials")
+    view: dict[str, Any] = {
+        "type": entry.get("type"),
+        "api_base": entry.get("api_base"),
+        "endpoint": entry.get("endpoint"),
+        "model": entry.get("model"),
+        "supports_n": entry.get("supports_n"),
+        "credentials": {
+            key: credential_status(ref, provider=name, name=key)
+            for key, ref in sorted(creds.items())
+        } if isinstance(creds, dict) else {},
+        "proxy": proxy_view(entry.get("proxy")) if entry.get("proxy") is not None else None,
+    }
+    if entry.get("edit_region_mode") is not None:
+        view["edit_region_mode"] = entry["edit_region_mode"]
+    return view
+
+
+def redacted_document(doc: dict[str, Any], shared_dir: Path) -> dict[str, Any]:
+    """The whole document as ``config inspect`` shows it."""
+    out = copy.deepcopy(doc)
+    found = doc.get("providers")
+    providers: dict[str, Any] = found if isinstance(found, dict) else {}
+    out["providers"] = {name: provider_view(name, providers[name]) for name in sorted(providers)}
+    out["proxy"] = proxy_view(doc.get("proxy") or {"mode": "system"})
+    paths = out.get("paths")
+    if isinstance(paths, dict):
+        legacy = paths.setdefault("legacy_shared_codex_dir", {"enabled_for_read": True})
+        if isinstance(legacy, dict) and not legacy.get("path"):
+            legacy["path"] = str(shared_dir)
+    for key in ("notifications", "storage"):
+        if key in out:
+            out[key] = _redact_refs(out[key], key, key)
+    result = redact(out)
+    assert isinstance(result, dict)
+    return result
+
+
+def builtin_provider_views() -> dict[str, dict[str, Any]]:
+    """The built-ins the web config injects when they are not configured (web.md §6.2)."""
+    return {
+        "codex": {"type": "codex", "api_base": None, "endpoint": None, "model": "gpt-5.4",
+                  "supports_n": False, "credentials": {}, "proxy": None, "builtin": True,
+                  "edit_region_mode": "reference-hint"},
+        "openai": {"type": "openai-compatible", "api_base": DEFAULT_OPENAI_API_BASE,
+                   "endpoint": None, "model": "gpt-image-2", "supports_n": True,
+                   "credentials": {"api_key": credential_status(
+                       {"source": "env", "env": "OPENAI_API_KEY"}, provider="openai",
+                       name="api_key")},
+                   "proxy": None, "builtin": True, "edit_region_mode": "native-mask"},
+    }

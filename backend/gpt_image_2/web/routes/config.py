@@ -1,0 +1,69 @@
+"""Configuration and provider routes (spec/web.md §6.2–6.3) plus the CLI's config views."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ...console.models import (
+    ConfigInspectPayload,
+    ConfigPathPayload,
+    ProviderListPayload,
+    ProviderRemoved,
+    ProviderTestResult,
+    ProviderUpsert,
+    RevealedCredential,
+    ServerConfig,
+    SetDefaultBody,
+)
+from ..deps import Console, Overrides
+
+router = APIRouter(tags=["config"])
+
+
+@router.get("/config", response_model=ServerConfig)
+async def get_config(console: Console) -> ServerConfig:
+    """The redacted config with the built-in providers injected (the SPA's view)."""
+    return await console.server_config()
+
+
+@router.get("/config/path", response_model=ConfigPathPayload)
+async def config_path(console: Console) -> ConfigPathPayload:
+    return console.config_path()
+
+
+@router.get("/config/inspect", response_model=ConfigInspectPayload)
+async def config_inspect(console: Console) -> ConfigInspectPayload:
+    """The whole redacted document as stored (``config inspect``)."""
+    return await console.config_inspect()
+
+
+@router.get("/providers", response_model=ProviderListPayload)
+async def list_providers(console: Console) -> ProviderListPayload:
+    return await console.list_providers()
+
+
+@router.post("/providers/default", response_model=ServerConfig)
+async def set_default(body: SetDefaultBody, console: Console) -> ServerConfig:
+    return await console.set_default(body.name)
+
+
+@router.put("/providers/{name}", response_model=ServerConfig)
+async def upsert_provider(name: str, body: ProviderUpsert, console: Console) -> ServerConfig:
+    return await console.upsert_provider(name, body)
+
+
+@router.delete("/providers/{name}", response_model=ProviderRemoved)
+async def remove_provider(name: str, console: Console) -> ProviderRemoved:
+    return await console.remove_provider(name)
+
+
+@router.post("/providers/{name}/test", response_model=ProviderTestResult)
+async def test_provider(name: str, console: Console, overrides: Overrides) -> ProviderTestResult:
+    """Reachability of a configured provider; always 200 when the probe ran."""
+    return await console.test_provider(name, overrides)
+
+
+@router.get("/providers/{name}/credentials/{credential}", response_model=RevealedCredential)
+async def reveal_credential(name: str, credential: str, console: Console) -> RevealedCredential:
+    """**Reveals the plaintext secret.** Protected by the access token like every route."""
+    return await console.reveal(name, credential)
