@@ -92,7 +92,9 @@ class Settings(BaseSettings):
     """Spec compatibility: turns ``allowlist`` into ``report-only``."""
     relay_allowlist_json: str = ""
     relay_allowed_origins: str = ""
-    """Extra browser origins (comma list, ``*`` = any); the server's own origin is always allowed."""
+    """Extra browser origins (comma list, ``*`` = any).
+
+    The server's own origin is always allowed."""
     relay_allowed_methods: str = "GET,POST,OPTIONS"
     relay_max_request_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     relay_max_response_bytes: int = Field(default=120 * 1024 * 1024, gt=0)

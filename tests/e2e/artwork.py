@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["landscape_png", "subject_on_matte_png", "photo_png"]
+__all__ = ["landscape_png", "photo_png", "subject_on_matte_png"]
 
 
 def _encode(img: np.ndarray) -> bytes:

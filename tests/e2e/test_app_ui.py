@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import server_env
 from tests.e2e.conftest import PHONE, axe_check, no_horizontal_overflow, open_app
@@ -17,11 +18,6 @@ from tests.fakes.process import ServerProcess
 
 pytestmark = pytest.mark.e2e
 
-expect: Any = None
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the browser fixture skips these tests
-    pass
 
 
 def _png_size(data: bytes) -> tuple[int, int]:

@@ -12,17 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import server_env
 from tests.fakes.process import ServerProcess
 
 pytestmark = pytest.mark.e2e
 
-expect: Any = None
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the browser fixture skips these tests
-    pass
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}

@@ -10,16 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, axe_check, no_horizontal_overflow, open_app
 
 pytestmark = pytest.mark.e2e
 
-expect: Any = None
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the browser fixture skips these tests
-    pass
 
 
 @pytest.fixture

@@ -13,17 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.artwork import landscape_png
 from tests.e2e.conftest import PHONE, axe_check, no_horizontal_overflow, open_app
 
 pytestmark = pytest.mark.e2e
 
-expect: Any = None
-try:
-    from playwright.sync_api import expect
-except ImportError:  # the browser fixture skips these tests
-    pass
 
 TERMINAL = {"completed", "partial_failed", "failed", "cancelled", "canceled"}
 
