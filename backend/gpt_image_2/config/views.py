@@ -21,6 +21,7 @@ __all__ = [
     "provider_view",
     "proxy_view",
     "redact_proxy_url",
+    "redact_refs",
     "redacted_document",
 ]
 
@@ -59,14 +60,14 @@ def _is_ref(value: Any) -> bool:
     )
 
 
-def _redact_refs(value: Any, provider: str, name: str) -> Any:
+def redact_refs(value: Any, provider: str, name: str) -> Any:
     """Replace credential references anywhere inside ``value`` by status objects."""
     if _is_ref(value):
         return credential_status(value, provider=provider, name=name)
     if isinstance(value, dict):
-        return {k: _redact_refs(v, provider, str(k)) for k, v in value.items()}
+        return {k: redact_refs(v, provider, str(k)) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact_refs(v, provider, name) for v in value]
+        return [redact_refs(v, provider, name) for v in value]
     return value
 
 
@@ -106,7 +107,7 @@ def redacted_document(doc: dict[str, Any], shared_dir: Path) -> dict[str, Any]:
             legacy["path"] = str(shared_dir)
     for key in ("notifications", "storage"):
         if key in out:
-            out[key] = _redact_refs(out[key], key, key)
+            out[key] = redact_refs(out[key], key, key)
     result = redact(out)
     assert isinstance(result, dict)
     return result

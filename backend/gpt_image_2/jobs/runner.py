@@ -105,6 +105,8 @@ class JobRunner:
     prepare: dict[str, Callable[[ImageRequest, Path], ImageRequest]] = field(default_factory=dict)
     refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     executors: dict[str, Executor] = field(default_factory=dict)
+    on_terminal: Callable[[str, dict[str, Any] | None], None] | None = None
+    """Called with the job after its terminal event (notifications)."""
     """Commands with their own pipeline: ``executor(runner, job_id, meta, overrides, job_dir)``
     returns the outcome that the shared save/complete steps record."""
 
@@ -314,6 +316,8 @@ class JobRunner:
             job_id, "local", f"job.{status}",
             {"status": status, "output": output, "error": error, "job": job},
         )
+        if self.on_terminal is not None:
+            self.on_terminal(job_id, job)
 
 
 def _summaries(result: ImageResult) -> dict[str, Any]:

@@ -342,5 +342,66 @@ class JobService:
                     or row.command in self.runner.executors):
                 self.queue.submit(row.id)
 
+    # -- retry, references, concurrency -----------------------------------------
+    async def retry(self, job_id: str) -> EnqueueResponse:
+        """Queue a new job with the same parameters and inputs (always a new upstream call)."""
+        job = await self.get_job(job_id)
+        if job.status in ("queued", "running", "uploading"):
+            raise AppError("job_not_retryable", "Only finished jobs can be run again.",
+                           {"job_id": job_id, "status": job.status}, http_status=409)
+        if job.command not in RETRYABLE_COMMANDS and job.command not in self.runner.executors:
+            raise AppError("job_not_retryable", "This kind of job cannot be run again.",
+                           {"job_id": job_id, "command": job.command})
+        meta = {k: v for k, v in (job.metadata or {}).items() if k not in _RESULT_KEYS}
+        if not str(meta.get("prompt") or "").strip() and job.command != "request create":
+            raise AppError("job_not_retryable", "The job has no prompt to run again.",
+                           {"job_id": job_id})
+        new_id, new_dir = self._new_job_dir()
+        old_dir = self.paths.job_dir(job_id)
+        if is_within(old_dir, self.paths.jobs_dir) and old_dir.is_dir():
+            await anyio.to_thread.run_sync(_copy_inputs, old_dir, new_dir)
+        if job.command == "images edit" and not any(new_dir.glob("ref-*")):
+            raise AppError("job_not_retryable", "The job's reference images are gone.",
+                           {"job_id": job_id})
+        now = epoch_seconds()
+        meta.update({"retry_of": job_id, "recovery": {"job_dir": str(new_dir)},
+                     "updated_at": now})
+        return await self._enqueue(new_id, job.command, job.provider, meta,
+                                   ProviderOverrides(), now)
+
+    async def reference_file(self, job_id: str, index: int) -> Path:
+        job = await self.get_job(job_id)
+        ref = next((r for r in job.reference_images if r.index == index), None)
+        path = Path(ref.path) if ref else None
+        if path is None or not path.is_file():
+            raise NotFound("reference_not_found", "Reference image was not found.",
+                           {"job_id": job_id, "index": index})
+        if not is_within(path, self.paths.jobs_dir):
+            raise AppError("forbidden", "Only files produced by this service can be read.",
+                           http_status=403)
+        return path
+
+    def set_max_parallel(self, value: int) -> QueueSnapshot:
+        self.queue.set_max_parallel(max(1, min(16, value)))
+        return self.queue.snapshot()
+
     async def close(self) -> None:
         await self.queue.close()
+
+
+RETRYABLE_COMMANDS = frozenset({"images generate", "images edit", "request create"})
+_RESULT_KEYS = frozenset({
+    "output", "image_output", "response", "request", "auth", "retry", "error",
+    "interrupted_reason", "batch", "stage", "recoverability", "generation_slots",
+    "updated_at", "recovery", "retry_of", "verification", "report", "discarded_at",
+})
+_INPUT_PATTERNS = ("ref-*", "mask.png", "selection-hint.png", REQUEST_BODY_FILE)
+
+
+def _copy_inputs(source: Path, target: Path) -> None:
+    """Copy a job's inputs (references, mask, raw request body) into a new job folder."""
+    for pattern in _INPUT_PATTERNS:
+        for item in sorted(source.glob(pattern)):
+            if item.is_file():
+                atomic_write_bytes(target / item.name, item.read_bytes(),
+                                   mode=item.stat().st_mode & 0o777)

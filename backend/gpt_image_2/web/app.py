@@ -15,6 +15,8 @@ from ..config import ConfigStore
 from ..console import ConsoleService
 from ..db import HistoryRepository, open_database
 from ..jobs import EventBus, JobRunner, JobService
+from ..jobs.notify import NotificationDispatcher
+from ..notifications import WebhookNotifier
 from ..paths import DataPaths
 from ..redact import SecretRegistry
 from ..settings import Settings
@@ -63,7 +65,10 @@ def create_app(
         service = JobService(
             paths=paths, repo=repo, bus=bus, runner=runner, max_parallel=settings.max_parallel
         )
+        notifier = WebhookNotifier(http)
+        runner.on_terminal = NotificationDispatcher(notifier, runner.config, bus)
         app.state.service = service
+        app.state.notifier = notifier
         app.state.console = ConsoleService(runner)
         app.state.repo = repo
         app.state.paths = paths
@@ -73,6 +78,7 @@ def create_app(
             yield
         finally:
             await service.close()
+            await runner.on_terminal.drain()
             if http_client is None:
                 await http.aclose()
             await db.dispose()

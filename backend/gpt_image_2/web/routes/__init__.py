@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from . import config, console, images, jobs, relay, session, transparent
+from . import config, console, images, jobs, notifications, relay, session, transparent
 
 __all__ = ["api_router"]
 
@@ -12,5 +12,6 @@ api_router.include_router(images.router)
 api_router.include_router(jobs.router)
 api_router.include_router(config.router)
 api_router.include_router(console.router)
+api_router.include_router(notifications.router)
 api_router.include_router(relay.router)
 api_router.include_router(transparent.router)

@@ -8,9 +8,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
-from ...jobs.models import DeleteJobResponse, Job, JobDetail, JobPageResponse, QueueSnapshot
+from ...jobs.models import (
+    DeleteJobResponse,
+    EnqueueResponse,
+    Job,
+    JobDetail,
+    JobPageResponse,
+    QueueSnapshot,
+)
 from ..deps import Service
 
 router = APIRouter(tags=["jobs"])
@@ -89,3 +97,32 @@ async def job_events(
 @router.get("/queue", response_model=QueueSnapshot)
 async def queue(service: Service) -> QueueSnapshot:
     return service.queue_snapshot()
+
+
+class Concurrency(BaseModel):
+    max_parallel: int = Field(ge=1, le=16)
+
+
+@router.post("/queue/concurrency", response_model=QueueSnapshot)
+async def set_concurrency(body: Concurrency, service: Service) -> QueueSnapshot:
+    """How many jobs run at once (process-wide; a restart goes back to the setting)."""
+    return service.set_max_parallel(body.max_parallel)
+
+
+@router.post("/jobs/{job_id}/retry", response_model=EnqueueResponse)
+async def retry_job(job_id: str, service: Service) -> EnqueueResponse:
+    """Run a finished job again as a new job with the same parameters (a new upstream call)."""
+    return await service.retry(job_id)
+
+
+@router.get(
+    "/jobs/{job_id}/refs/{index}",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/png": {}, "image/jpeg": {}, "image/webp": {}}}},
+)
+async def get_reference(job_id: str, index: int, service: Service) -> FileResponse:
+    path = await service.reference_file(job_id, index)
+    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(path, media_type=media, filename=path.name,
+                        content_disposition_type="inline",
+                        headers={"Cache-Control": "private, max-age=31536000"})

@@ -1,0 +1,122 @@
+"""Notification settings (webhooks) and a test delivery."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from ...config import ConfigStore
+from ...config.views import redact_refs
+from ...notifications import WebhookNotifier
+from ..deps import Service
+
+router = APIRouter(tags=["notifications"])
+
+
+class Webhook(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(min_length=1, max_length=100)
+    name: str = ""
+    enabled: bool = True
+    url: str = Field(pattern=r"^https?://", max_length=2000)
+    method: Literal["POST", "PUT"] = "POST"
+    headers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    secret: dict[str, Any] | None = None
+    timeout_seconds: float = Field(default=10, ge=1, le=120)
+
+
+class NotificationSettings(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    enabled: bool = True
+    on_completed: bool = True
+    on_failed: bool = True
+    on_cancelled: bool = True
+    webhooks: list[Webhook] = Field(default_factory=list)
+
+
+class NotificationTest(BaseModel):
+    status: Literal["completed", "failed", "cancelled"] = "completed"
+
+
+class DeliveryResult(BaseModel):
+    channel: str
+    name: str
+    ok: bool
+    message: str
+    attempts: int
+
+
+class NotificationTestResult(BaseModel):
+    ok: bool
+    reason: str | None
+    deliveries: list[DeliveryResult]
+
+
+def _store(service: Any) -> ConfigStore:
+    store: ConfigStore = service.runner.config
+    return store
+
+
+def _view(doc: dict[str, Any]) -> dict[str, Any]:
+    section = doc.get("notifications") or {}
+    return dict(redact_refs(section, "notifications", "notifications"))
+
+
+def _keep_secrets(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """A ``file`` secret sent back empty keeps the stored value (UI round-trips redacted refs)."""
+    stored = {h.get("id"): h for h in old.get("webhooks") or [] if isinstance(h, dict)}
+    for hook in new.get("webhooks") or []:
+        previous = stored.get(hook.get("id")) or {}
+        refs = [("secret", hook.get("secret"), previous.get("secret"))]
+        refs += [(f"headers.{k}", v, (previous.get("headers") or {}).get(k))
+                 for k, v in (hook.get("headers") or {}).items()]
+        for _, ref, old_ref in refs:
+            if (isinstance(ref, dict) and ref.get("source", "file") == "file"
+                    and not isinstance(ref.get("value"), str | None)):
+                ref.pop("value", None)
+            if (isinstance(ref, dict) and ref.get("source", "file") == "file"
+                    and not ref.get("value") and isinstance(old_ref, dict)):
+                ref["value"] = old_ref.get("value", "")
+            if isinstance(ref, dict):
+                ref.pop("present", None)
+    return new
+
+
+@router.get("/notifications", response_model=dict[str, Any])
+async def get_notifications(service: Service) -> dict[str, Any]:
+    """The notification settings with every secret shown as a status object."""
+    return _view(_store(service).load())
+
+
+@router.put("/notifications", response_model=dict[str, Any])
+async def put_notifications(body: NotificationSettings, service: Service) -> dict[str, Any]:
+    store = _store(service)
+
+    def mutate(doc: dict[str, Any]) -> None:
+        old = doc.get("notifications") or {}
+        incoming = _keep_secrets(body.model_dump(mode="json", exclude_none=True), old)
+        doc["notifications"] = {**old, **incoming}
+
+    return _view(await store.update(mutate))
+
+
+@router.post("/notifications/test", response_model=NotificationTestResult)
+async def test_notifications(body: NotificationTest, request: Request,
+                             service: Service) -> NotificationTestResult:
+    """Send a sample job to every enabled webhook, regardless of the status flags."""
+    notifier: WebhookNotifier = request.app.state.notifier
+    settings = _store(service).load().get("notifications") or {}
+    job: dict[str, Any] = {"id": "notification-test", "command": "images generate", "provider": "test",
+           "status": body.status, "created_at": "0", "updated_at": "0",
+           "metadata": {"prompt": "Notification test"}, "outputs": [],
+           "error": {"code": "test", "message": "test"} if body.status == "failed" else None}
+    deliveries = await notifier.notify(settings, job, force=True)
+    return NotificationTestResult(
+        ok=bool(deliveries) and all(d.ok for d in deliveries),
+        reason=None if deliveries else "no_eligible_channel",
+        deliveries=[DeliveryResult(**d.to_dict()) for d in deliveries],
+    )
