@@ -167,3 +167,19 @@ async def test_concurrent_submissions_never_hit_database_is_locked(
         assert [r.status_code for r in responses] == [200] * 40
         done = await asyncio.gather(*(wait_done(api, r.json()["job_id"]) for r in responses))
     assert all(events[-1]["type"] == "job.completed" for events in done)
+
+
+async def test_server_recovery_leaves_cli_jobs_alone(settings: Settings) -> None:
+    async with app_client(settings) as api:
+        repo = api.app.state.service.repo  # type: ignore[attr-defined]
+        for job_id, status, runner in (("job-cli-run", "running", "cli"),
+                                       ("job-cli-wait", "queued", "cli"),
+                                       ("job-srv-run", "running", "server")):
+            await repo.upsert_job(job_id=job_id, command="images generate", provider="openai",
+                                  status=status, output_path=None, created_at="1700000000",
+                                  metadata={"prompt": "p", "runner": runner})
+    async with app_client(settings) as api:
+        status = {j: (await api.get(f"/api/jobs/{j}")).json()["job"]["status"]
+                  for j in ("job-cli-run", "job-cli-wait", "job-srv-run")}
+    assert status == {"job-cli-run": "running", "job-cli-wait": "queued",
+                      "job-srv-run": "failed"}

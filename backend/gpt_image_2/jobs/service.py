@@ -208,6 +208,9 @@ class JobService:
         overrides: ProviderOverrides,
         now: str,
     ) -> EnqueueResponse:
+        # Which kind of process runs the job: a server recovers only its own jobs, so a
+        # CLI run in flight on a shared data root is never failed or run twice by it.
+        meta = {**meta, "runner": "cli" if self.runner.settings.embedded else "server"}
         await self.repo.upsert_job(
             job_id=job_id, command=command, provider=provider, status="queued",
             output_path=None, created_at=now, metadata=meta,
@@ -324,9 +327,15 @@ class JobService:
         return await self.get_job(job_id)
 
     async def recover_on_start(self) -> None:
-        """Re-queue jobs that were waiting; mark jobs that were running as interrupted."""
+        """Re-queue jobs that were waiting; mark jobs that were running as interrupted.
+
+        Jobs run by an embedded CLI (``metadata.runner == "cli"``) belong to that
+        process and are left alone.
+        """
         for row in await self.repo.jobs_with_status(("running", "uploading")):
             meta = dict(row.metadata or {})
+            if meta.get("runner") == "cli":
+                continue
             meta.update(
                 {
                     "interrupted_reason": "process_killed",
@@ -338,6 +347,8 @@ class JobService:
             await self.repo.update_job(row.id, status="failed", metadata=meta)
             await self.runner._terminal(row.id, "failed", None, meta["error"])
         for row in await self.repo.jobs_with_status(("queued",)):
+            if (row.metadata or {}).get("runner") == "cli":
+                continue
             if (row.command in ("images generate", "images edit", "request create")
                     or row.command in self.runner.executors):
                 self.queue.submit(row.id)
