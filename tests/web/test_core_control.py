@@ -101,9 +101,10 @@ async def test_webhook_settings_keep_secrets_and_fire_on_completion(
     saved = await api.put("/api/notifications", json=body)
     assert saved.status_code == 200, saved.text
     assert SECRET not in saved.text
-    assert saved.json()["webhooks"][0]["secret"]["present"] is True
+    assert saved.json()["notifications"]["webhooks"][0]["secret"]["present"] is True
+    assert SECRET not in (await api.get("/api/config")).text
     # the UI sends the redacted object back: the stored secret must survive
-    round_trip = saved.json()
+    round_trip = saved.json()["notifications"]
     round_trip["webhooks"][0]["secret"] = {"source": "file", "value": ""}
     assert (await api.put("/api/notifications", json=round_trip)).status_code == 200
     assert SECRET not in (await api.get("/api/notifications")).text

@@ -195,6 +195,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/queue/concurrency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set Concurrency
+         * @description How many jobs run at once (process-wide; a restart goes back to the setting).
+         */
+        post: operations["set_concurrency_api_queue_concurrency_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Job
+         * @description Run a finished job again as a new job with the same parameters (a new upstream call).
+         */
+        post: operations["retry_job_api_jobs__job_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/refs/{index}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Reference */
+        get: operations["get_reference_api_jobs__job_id__refs__index__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/config": {
         parameters: {
             query?: never;
@@ -423,6 +480,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Notifications
+         * @description The notification settings with every secret shown as a status object.
+         */
+        get: operations["get_notifications_api_notifications_get"];
+        /**
+         * Put Notifications
+         * @description Save the notification settings; returns the redacted ServerConfig like every save.
+         */
+        put: operations["put_notifications_api_notifications_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test Notifications
+         * @description Send a sample job to every enabled webhook, regardless of the status flags.
+         */
+        post: operations["test_notifications_api_notifications_test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/transparent/verify": {
         parameters: {
             query?: never;
@@ -544,6 +645,11 @@ export interface components {
             /** Height */
             height: number;
         };
+        /** Concurrency */
+        Concurrency: {
+            /** Max Parallel */
+            max_parallel: number;
+        };
         /** ConfigInspectPayload */
         ConfigInspectPayload: {
             /**
@@ -631,6 +737,19 @@ export interface components {
             job_id: string;
             /** Deleted */
             deleted: number;
+        };
+        /** DeliveryResult */
+        DeliveryResult: {
+            /** Channel */
+            channel: string;
+            /** Name */
+            name: string;
+            /** Ok */
+            ok: boolean;
+            /** Message */
+            message: string;
+            /** Attempts */
+            attempts: number;
         };
         /** DoctorPayload */
         DoctorPayload: {
@@ -957,6 +1076,51 @@ export interface components {
             providers: {
                 [key: string]: unknown;
             };
+        };
+        /** NotificationSettings */
+        NotificationSettings: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * On Completed
+             * @default true
+             */
+            on_completed: boolean;
+            /**
+             * On Failed
+             * @default true
+             */
+            on_failed: boolean;
+            /**
+             * On Cancelled
+             * @default true
+             */
+            on_cancelled: boolean;
+            /** Webhooks */
+            webhooks?: components["schemas"]["Webhook"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** NotificationTest */
+        NotificationTest: {
+            /**
+             * Status
+             * @default completed
+             * @enum {string}
+             */
+            status: "completed" | "failed" | "cancelled";
+        };
+        /** NotificationTestResult */
+        NotificationTestResult: {
+            /** Ok */
+            ok: boolean;
+            /** Reason */
+            reason: string | null;
+            /** Deliveries */
+            deliveries: components["schemas"]["DeliveryResult"][];
         };
         /** OutputFile */
         OutputFile: {
@@ -1581,6 +1745,46 @@ export interface components {
             /** Width */
             width: number;
         };
+        /** Webhook */
+        Webhook: {
+            /** Id */
+            id: string;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Url */
+            url: string;
+            /**
+             * Method
+             * @default POST
+             * @enum {string}
+             */
+            method: "POST" | "PUT";
+            /** Headers */
+            headers?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            /** Secret */
+            secret?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Timeout Seconds
+             * @default 10
+             */
+            timeout_seconds: number;
+        } & {
+            [key: string]: unknown;
+        };
     };
     responses: never;
     parameters: never;
@@ -1971,6 +2175,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QueueSnapshot"];
+                };
+            };
+        };
+    };
+    set_concurrency_api_queue_concurrency_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Concurrency"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueSnapshot"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    retry_job_api_jobs__job_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnqueueResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_reference_api_jobs__job_id__refs__index__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+                index: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                    "image/jpeg": unknown;
+                    "image/webp": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -2386,6 +2688,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SecretDeletePayload"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_notifications_api_notifications_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    put_notifications_api_notifications_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettings"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerConfig"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    test_notifications_api_notifications_test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationTest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationTestResult"];
                 };
             };
             /** @description Validation Error */

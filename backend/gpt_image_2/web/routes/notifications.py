@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...config import ConfigStore
 from ...config.views import redact_refs
+from ...console.models import ServerConfig
 from ...notifications import WebhookNotifier
-from ..deps import Service
+from ..deps import Console, Service
 
 router = APIRouter(tags=["notifications"])
 
@@ -92,8 +93,10 @@ async def get_notifications(service: Service) -> dict[str, Any]:
     return _view(_store(service).load())
 
 
-@router.put("/notifications", response_model=dict[str, Any])
-async def put_notifications(body: NotificationSettings, service: Service) -> dict[str, Any]:
+@router.put("/notifications", response_model=ServerConfig)
+async def put_notifications(body: NotificationSettings, service: Service,
+                            console: Console) -> ServerConfig:
+    """Save the notification settings; returns the redacted ServerConfig like every save."""
     store = _store(service)
 
     def mutate(doc: dict[str, Any]) -> None:
@@ -101,7 +104,8 @@ async def put_notifications(body: NotificationSettings, service: Service) -> dic
         incoming = _keep_secrets(body.model_dump(mode="json", exclude_none=True), old)
         doc["notifications"] = {**old, **incoming}
 
-    return _view(await store.update(mutate))
+    await store.update(mutate)
+    return await console.server_config()
 
 
 @router.post("/notifications/test", response_model=NotificationTestResult)
@@ -110,10 +114,12 @@ async def test_notifications(body: NotificationTest, request: Request,
     """Send a sample job to every enabled webhook, regardless of the status flags."""
     notifier: WebhookNotifier = request.app.state.notifier
     settings = _store(service).load().get("notifications") or {}
-    job: dict[str, Any] = {"id": "notification-test", "command": "images generate", "provider": "test",
-           "status": body.status, "created_at": "0", "updated_at": "0",
-           "metadata": {"prompt": "Notification test"}, "outputs": [],
-           "error": {"code": "test", "message": "test"} if body.status == "failed" else None}
+    job: dict[str, Any] = {
+        "id": "notification-test", "command": "images generate", "provider": "test",
+        "status": body.status, "created_at": "0", "updated_at": "0",
+        "metadata": {"prompt": "Notification test"}, "outputs": [],
+        "error": {"code": "test", "message": "test"} if body.status == "failed" else None,
+    }
     deliveries = await notifier.notify(settings, job, force=True)
     return NotificationTestResult(
         ok=bool(deliveries) and all(d.ok for d in deliveries),
