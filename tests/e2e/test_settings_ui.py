@@ -110,10 +110,13 @@ def test_env_credentials_and_the_queue_section(page: Any, live_server: Any) -> N
     cred = _config(live_server.url)["providers"]["from-env"]["credentials"]["api_key"]
     assert cred == {"source": "env", "env": "MY_RELAY_KEY", "present": False}
 
-    # This server has no POST /api/queue/concurrency yet: the value is shown, not editable.
-    expect(page.get_by_test_id("concurrency-readonly")).to_contain_text("Up to 2 jobs run at once")
-    # Nor notification routes: that section is hidden.
-    expect(page.get_by_role("heading", name="Notifications")).to_have_count(0)
+    # The queue's concurrency is editable and reaches the server.
+    queue = page.locator("#settings-queue")
+    queue.get_by_role("radio", name="3").check()
+    expect(page.get_by_text("Up to 3 jobs now run at once")).to_be_visible()
+    assert httpx.get(f"{live_server.url}/api/queue").json()["max_parallel"] == 3
+    # Webhook notifications have their own section.
+    expect(page.get_by_role("heading", name="Notifications")).to_have_count(1)
 
 
 def test_appearance_language_and_templates(page: Any, screenshots: Path) -> None:

@@ -1766,7 +1766,7 @@ export interface components {
              * @default POST
              * @enum {string}
              */
-            method: "POST" | "PUT";
+            method: "POST" | "PUT" | "PATCH";
             /** Headers */
             headers?: {
                 [key: string]: {

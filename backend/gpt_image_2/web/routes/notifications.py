@@ -23,7 +23,7 @@ class Webhook(BaseModel):
     name: str = ""
     enabled: bool = True
     url: str = Field(pattern=r"^https?://", max_length=2000)
-    method: Literal["POST", "PUT"] = "POST"
+    method: Literal["POST", "PUT", "PATCH"] = "POST"
     headers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     secret: dict[str, Any] | None = None
     timeout_seconds: float = Field(default=10, ge=1, le=120)
