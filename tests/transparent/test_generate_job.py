@@ -164,3 +164,24 @@ async def test_queued_jobs_are_requeued_on_start(tp_api: httpx.AsyncClient) -> N
     service.queue.submit = submitted.append
     await service.recover_on_start()
     assert "job-1-1" in submitted
+
+
+async def test_a_finished_job_can_be_run_again(tp_api: httpx.AsyncClient,
+                                               matte_openai: MatteOpenAI) -> None:
+    job, _ = await run_job(tp_api, {"prompt": "EDGE badge", "profile": "icon",
+                                    "matte_color": "cyan"})
+    assert job["status"] == "failed"
+    r = await tp_api.post(f"/api/jobs/{job['id']}/retry")
+    assert r.status_code == 200, r.text
+    again = r.json()["job"]
+    assert again["command"] == "transparent generate" and again["id"] != job["id"]
+    assert "verification" not in again["metadata"] and "source" not in again["metadata"]
+    events: list[dict[str, Any]] = []
+    async with tp_api.stream("GET", f"/api/jobs/{again['id']}/events") as stream:
+        async for line in stream.aiter_lines():
+            if line.startswith("data:"):
+                events.append(json.loads(line[5:]))
+    assert events[-1]["type"] == "job.failed"  # same prompt, same gate
+    final = (await tp_api.get(f"/api/jobs/{again['id']}")).json()["job"]
+    assert final["metadata"]["requested_matte_color"] == "#00ffff"
+    assert "matte background of pure #00ffff." in matte_openai.requests[-1]["json"]["prompt"]

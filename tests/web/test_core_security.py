@@ -118,8 +118,8 @@ def test_web_token_is_trimmed_and_blank_is_unset() -> None:
 
 
 async def test_spa_fallback_serves_index(tmp_path: Path, settings: Settings) -> None:
-    from gpt_image_2.web.app import create_app
     from gpt_image_2.cli.asgi import StreamingASGITransport
+    from gpt_image_2.web.app import create_app
 
     dist = tmp_path / "dist"
     (dist / "assets").mkdir(parents=True)

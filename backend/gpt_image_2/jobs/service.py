@@ -405,6 +405,7 @@ _RESULT_KEYS = frozenset({
     "output", "image_output", "response", "request", "auth", "retry", "error",
     "interrupted_reason", "batch", "stage", "recoverability", "generation_slots",
     "updated_at", "recovery", "retry_of", "verification", "report", "discarded_at",
+    "extraction", "source", "source_output", "transparent_request",  # transparent generate
 })
 _INPUT_PATTERNS = ("ref-*", "mask.png", "selection-hint.png", REQUEST_BODY_FILE)
 

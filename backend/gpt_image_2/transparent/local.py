@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AppError
-from ..fsutil import atomic_write_bytes
 from .options import verification_failed
 
 if TYPE_CHECKING:
@@ -249,6 +248,8 @@ def _decode_pair(dark: Source, light: Source) -> list[DecodedImage]:
 
 def write_output(path: str | os.PathLike[str], data: bytes) -> None:
     """Write the PNG atomically, creating parent directories (spec §0.6 errors)."""
+    from ..fsutil import atomic_write_bytes  # tempfile & co. only when writing
+
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

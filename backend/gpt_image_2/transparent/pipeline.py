@@ -44,6 +44,8 @@ TRANSPARENT_GENERATE = "transparent generate"
 REPORT_FILE = "report.json"
 OUTPUT_FILE = "out.png"  # the name JobRunner's write_outputs gives a single PNG
 SOURCE_STEM = "source"
+_RESULT_KEYS = ("source", "source_output", "transparent_request", "extraction", "verification",
+                "report")
 
 
 def _image_request(meta: dict[str, Any]) -> ImageRequest:
@@ -97,6 +99,8 @@ async def execute_generate(
     """Run one ``transparent generate`` job; the runner saves the PNG and records the row."""
     from ..jobs.runner import JobOutcome
 
+    for stale in _RESULT_KEYS:  # a retried job starts from its parameters only
+        meta.pop(stale, None)
     spec = runner.select(meta.get("provider_requested"), overrides)
     provider = build_provider(spec, runner.runtime(overrides))
     family = spec.family
