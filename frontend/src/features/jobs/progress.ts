@@ -54,6 +54,8 @@ export const KNOWN_EVENT_TYPES = [
   "job.storage",
   "job.notifications",
   "source_saved",
+  "extraction_completed",
+  "verification_completed",
   "refresh_failed",
   "auth_read_failed",
   "auth_write_failed",
