@@ -46,6 +46,8 @@ const PHASE_LABEL: Readonly<Record<string, MessageKey>> = {
   "job.output_ready": "phase.output_ready",
   "job.storage": "phase.storage",
   source_saved: "phase.source_saved",
+  extraction_completed: "phase.extraction_completed",
+  verification_completed: "phase.verification_completed",
   refresh_failed: "phase.auth_refresh",
   auth_read_failed: "phase.auth_refresh",
   auth_write_failed: "phase.auth_refresh",

@@ -538,4 +538,6 @@ export const en = {
   "tp.warn.residue_unchecked": "Background residue wasn't checked; set the expected matte colour.",
   "phase.partial_image": "A preview of the image arrived…",
   "phase.source_saved": "Source image saved; cutting out the background…",
+  "phase.extraction_completed": "Background removed; checking the result…",
+  "phase.verification_completed": "Quality check finished",
 } as const satisfies Record<string, string>;

@@ -536,4 +536,6 @@ export const zh: Catalogue = {
   "tp.warn.residue_unchecked": "未检查背景残留，请设置预期背景色。",
   "phase.partial_image": "收到了一张预览图…",
   "phase.source_saved": "源图已保存，正在抠除背景…",
+  "phase.extraction_completed": "背景已移除，正在检查结果…",
+  "phase.verification_completed": "质量检查完成",
 };
