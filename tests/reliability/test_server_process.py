@@ -30,6 +30,11 @@ async def follow(client: httpx.AsyncClient, job_id: str) -> list[dict[str, Any]]
     return events
 
 
+# Drop idle pooled connections well before uvicorn's 5 s keep-alive timeout closes them,
+# so a request never lands on a connection the server is closing at that moment.
+LIMITS = httpx.Limits(max_connections=300, keepalive_expiry=1.0)
+
+
 def statuses(home: Path) -> dict[str, str]:
     con = sqlite3.connect(home / "gpt-image-2-skill" / "history.sqlite")
     try:
@@ -92,7 +97,7 @@ async def test_200_jobs_at_concurrency_4(home: Path, fake_openai: FakeOpenAI,
     server = start(home, fake_openai, tmp_path, GPT_IMAGE_2_MAX_PARALLEL="4")
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=120,
-                                     limits=httpx.Limits(max_connections=300)) as client:
+                                     limits=LIMITS) as client:
             responses = await asyncio.gather(*(
                 client.post("/api/images/generate", json={"prompt": f"bulk {i}"})
                 for i in range(200)))
@@ -114,7 +119,7 @@ async def test_50_sse_subscribers_get_every_event_in_order(
     server = start(home, fake_openai, tmp_path)
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=60,
-                                     limits=httpx.Limits(max_connections=100)) as client:
+                                     limits=LIMITS) as client:
             job_id = (await client.post("/api/images/generate", json={"prompt": "watched"})
                       ).json()["job_id"]
             streams = await asyncio.gather(*(follow(client, job_id) for _ in range(50)))
