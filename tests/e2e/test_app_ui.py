@@ -90,6 +90,9 @@ def test_service_worker_makes_it_installable_and_never_handles_the_api(
 def test_keyboard_shortcuts_switch_screens(page: Any, live_server: Any) -> None:
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", name="Create an image")).to_be_visible()
+    # Screens that depend on server routes join the bar once /api/openapi.json is
+    # read; the shortcuts number whatever the bar shows, so wait for the full bar.
+    expect(page.locator('[data-screen-link="transparent"]')).to_be_visible()
     order = [link.get_attribute("data-screen-link") for link in page.locator("[data-screen-link]").all()]
     assert order[:2] == ["generate", "edit"] and order[-2:] == ["tasks", "settings"], order
     page.locator("body").press(f"Control+{order.index('tasks') + 1}")

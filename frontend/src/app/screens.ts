@@ -39,7 +39,8 @@ export const SCREENS: readonly ScreenDef[] = [
     label: "nav.transparent",
     icon: "layers",
     Component: TransparentPage,
-    available: (caps) => hasRoutePrefix(caps, "/api/transparent/"),
+    // Like Edit: shown while the schema loads, so Ctrl+1…n keep their numbers.
+    available: (caps) => !caps.known || hasRoutePrefix(caps, "/api/transparent/"),
   },
   { id: "tasks", label: "nav.tasks", icon: "tasks", Component: TasksPage, activeBadge: "all" },
   { id: "settings", label: "nav.settings", icon: "settings", Component: SettingsPage },
