@@ -8,6 +8,7 @@ A few variables keep their well-known names without the prefix:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,7 @@ __all__ = [
     "DEFAULT_CODEX_TOKEN_URL",
     "DEFAULT_OPENAI_API_BASE",
     "Settings",
+    "load_settings",
 ]
 
 DEFAULT_OPENAI_API_BASE = "https://api.openai.com/v1"
@@ -59,6 +61,8 @@ class Settings(BaseSettings):
     retry_delay_seconds: float = Field(default=1.0, ge=0)
     request_timeout_seconds: float = Field(default=300.0, gt=0)
     max_download_bytes: int = 64 * 1024 * 1024
+    webhook_private_networks: str = ""
+    """CIDRs webhooks may reach although they are private or loopback (empty: none)."""
 
     embedded: bool = False
     """True when the app runs inside a CLI process (no listener, one user)."""
@@ -75,6 +79,14 @@ class Settings(BaseSettings):
     def _truthy(cls, value: object) -> object:
         if isinstance(value, str):
             return value.strip().lower() in {"1", "true", "yes"}
+        return value
+
+    @field_validator("webhook_private_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        from .relay.netguard import parse_networks
+
+        parse_networks(value)  # ValueError names the bad entry
         return value
 
     @property
@@ -109,3 +121,26 @@ class Settings(BaseSettings):
         if text not in {"open", "allowlist", "report-only"}:
             raise ValueError("relay_mode must be open, allowlist or report-only")
         return text
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """``Settings(**overrides)``, with a bad environment value as a clear :class:`AppError`.
+
+    The message names the environment variable and what is wrong with it, never
+    the value itself (it may be a secret).
+    """
+    from pydantic import ValidationError
+
+    from .errors import AppError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False, include_input=False):
+            field = str(error["loc"][0]) if error["loc"] else ""
+            env = {"codex_home": "CODEX_HOME", "openai_api_key": "OPENAI_API_KEY"}.get(
+                field, f"GPT_IMAGE_2_{field.upper()}")
+            problems.append(f"{env}: {error['msg']}")
+        raise AppError("invalid_settings", "Invalid setting. " + "; ".join(problems),
+                       {"settings": sorted({p.split(':', 1)[0] for p in problems})}) from None

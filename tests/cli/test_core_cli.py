@@ -150,3 +150,22 @@ def test_human_mode_shows_progress_and_the_path(cli_env: dict[str, str], fake_op
     assert failed.returncode == 1
     assert "error [http_error]: HTTP 400" in failed.stderr
     assert failed.stdout == ""
+
+
+def test_bad_environment_setting_is_a_clear_error(cli_env: dict[str, str]) -> None:
+    secret_looking = "sk-not-a-number-0123456789"
+    env = {**cli_env, "GPT_IMAGE_2_MAX_PARALLEL": secret_looking}
+    proc = run_cli(["--json", "doctor"], env)
+    assert proc.returncode == 1
+    error = json.loads(proc.stdout)["error"]
+    assert error["code"] == "invalid_settings"
+    assert error["message"].startswith("Invalid setting. GPT_IMAGE_2_MAX_PARALLEL:")
+    assert secret_looking not in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+
+    serve = run_cli(["serve", "--no-build", "--port", "9"],
+                    {**cli_env, "GPT_IMAGE_2_WEBHOOK_PRIVATE_NETWORKS": "10.0.0.0/8,bogus"})
+    assert serve.returncode == 2
+    assert "error [invalid_settings]" in serve.stderr
+    assert "GPT_IMAGE_2_WEBHOOK_PRIVATE_NETWORKS" in serve.stderr
+    assert "Traceback" not in serve.stderr

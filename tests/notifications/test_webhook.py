@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpcore
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -14,7 +15,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from gpt_image_2.errors import AppError
-from gpt_image_2.notifications import WebhookNotifier, verify_signature
+from gpt_image_2.notifications import WebhookGuard, WebhookNotifier, verify_signature
+from gpt_image_2.relay.netguard import parse_networks
+from gpt_image_2.relay.pinning import PinnedTransport
 from tests.fakes.server import ThreadedServer
 
 SECRET = "whsec-test-0123456789"
@@ -137,3 +140,83 @@ async def test_bad_url_and_missing_secret(hook: dict[str, Any]) -> None:
             {"webhooks": [{**hook, "secret": {"source": "env", "env": "NOPE_UNSET_VAR"}}]}, JOB)
     assert bad[0].message.startswith("notification_webhook_invalid")
     assert missing[0].message.startswith("credential_missing")
+
+
+class SpyBackend(httpcore.AsyncNetworkBackend):
+    """Records every TCP connect the webhook transport attempts, then makes it."""
+
+    def __init__(self) -> None:
+        self.inner = httpcore.AnyIOBackend()
+        self.connects: list[tuple[str, int]] = []
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                          local_address: str | None = None,
+                          socket_options: Any = None) -> httpcore.AsyncNetworkStream:
+        self.connects.append((host, port))
+        return await self.inner.connect_tcp(host, port, timeout=timeout,
+                                            local_address=local_address,
+                                            socket_options=socket_options)
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+def resolver_for(table: dict[str, list[str]], asked: list[str]) -> Any:
+    async def resolve(host: str, port: int) -> list[str]:
+        asked.append(host)
+        if host not in table:
+            raise OSError("unknown host")
+        return table[host]
+    return resolve
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:9/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest/meta-data",
+    "http://[::1]:9/hook", "http://[::ffff:192.168.1.1]/hook", "http://lan.test/hook",
+    "http://mixed.test/hook",
+])
+async def test_private_targets_refused_before_any_connect(hook: dict[str, Any], url: str) -> None:
+    spy, asked = SpyBackend(), []
+    table = {"lan.test": ["192.168.1.20"], "mixed.test": ["8.8.8.8", "10.0.0.1"]}
+    transport = PinnedTransport(backend=spy)
+    async with httpx.AsyncClient(transport=transport) as http:
+        notifier = WebhookNotifier(http, guard=WebhookGuard(resolver=resolver_for(table, asked)))
+        deliveries = await notifier.notify({"webhooks": [{**hook, "url": url}]}, JOB)
+    assert deliveries[0].ok is False and deliveries[0].attempts == 0
+    assert deliveries[0].message.startswith("notification_webhook_private"), deliveries[0].message
+    assert spy.connects == []
+    # literal addresses are vetted without a lookup; names are looked up once
+    assert asked == ([url.split("/")[2]] if ".test" in url else [])
+
+
+async def test_unresolvable_host_is_reported(hook: dict[str, Any]) -> None:
+    spy = SpyBackend()
+    async with httpx.AsyncClient(transport=PinnedTransport(backend=spy)) as http:
+        notifier = WebhookNotifier(http, guard=WebhookGuard(resolver=resolver_for({}, [])))
+        deliveries = await notifier.notify({"webhooks": [{**hook, "url": "http://nowhere.test/"}]},
+                                           JOB)
+    assert deliveries[0].message.startswith("notification_webhook_unresolvable")
+    assert spy.connects == []
+
+
+async def test_allowed_network_connects_only_to_the_vetted_address(
+    hook: dict[str, Any], receiver: Receiver
+) -> None:
+    port = int(receiver.server.url.rsplit(":", 1)[1])
+    spy, asked = SpyBackend(), []
+    guard = WebhookGuard(parse_networks("127.0.0.0/8"),
+                         resolver=resolver_for({"hooks.test": ["127.0.0.1"]}, asked))
+    async with httpx.AsyncClient(transport=PinnedTransport(backend=spy)) as http:
+        deliveries = await WebhookNotifier(http, guard=guard).notify(
+            {"webhooks": [{**hook, "url": f"http://hooks.test:{port}/hook"}]}, JOB)
+    assert deliveries[0].ok is True, deliveries[0].message
+    assert asked == ["hooks.test"]
+    assert spy.connects == [("127.0.0.1", port)]
+    assert receiver.received[0]["headers"]["host"] == f"hooks.test:{port}"
+
+
+async def test_unpinned_request_is_refused_by_the_transport(hook: dict[str, Any]) -> None:
+    spy = SpyBackend()
+    async with httpx.AsyncClient(transport=PinnedTransport(backend=spy)) as http:
+        deliveries = await WebhookNotifier(http, retries=0).notify({"webhooks": [hook]}, JOB)
+    assert deliveries[0].ok is False and spy.connects == []

@@ -16,6 +16,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from gpt_image_2.notifications import verify_signature
+from gpt_image_2.settings import Settings
+from tests.conftest import app_client
 from tests.fakes.images import png_bytes
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.server import ThreadedServer
@@ -33,6 +35,12 @@ class Hooks:
     async def hook(self, request: Request) -> JSONResponse:
         self.received.append({"headers": dict(request.headers), "body": await request.body()})
         return JSONResponse({"ok": True})
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The receiver listens on loopback, which webhooks may reach only when allowed.
+    return settings.model_copy(update={"webhook_private_networks": "127.0.0.1/32"})
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +143,19 @@ async def test_webhook_settings_keep_secrets_and_fire_on_completion(
     invalid = await api.put("/api/notifications", json={"webhooks": [{"id": "x",
                                                                       "url": "ftp://x"}]})
     assert invalid.status_code == 422
+
+
+async def test_webhook_to_loopback_is_refused_unless_allowed(settings: Settings,
+                                                             hooks: Hooks) -> None:
+    hooks.received.clear()
+    strict = settings.model_copy(update={"webhook_private_networks": ""})
+    async with app_client(strict) as api:
+        body = {"enabled": True, "webhooks": [{"id": "w1", "name": "lan",
+                                               "url": f"{hooks.server.url}/h"}]}
+        assert (await api.put("/api/notifications", json=body)).status_code == 200
+        test = (await api.post("/api/notifications/test", json={"status": "completed"})).json()
+    delivery = test["deliveries"][0]
+    assert test["ok"] is False and delivery["ok"] is False
+    assert delivery["message"].startswith("notification_webhook_private")
+    assert "GPT_IMAGE_2_WEBHOOK_PRIVATE_NETWORKS" in delivery["message"]
+    assert hooks.received == []

@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from ..settings import Settings
+    from ..settings import load_settings
 
     overrides: dict[str, Any] = {"embedded": True}
     if args.openai_api_base:
@@ -122,7 +122,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["retry_delay_seconds"] = args.retry_delay_seconds
     if args.request_timeout_seconds:
         overrides["request_timeout_seconds"] = args.request_timeout_seconds
-    return Settings(**overrides)
+    return load_settings(**overrides)
 
 
 def _headers(args: argparse.Namespace, remote: bool) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AppError
-from ..settings import Settings
+from ..settings import load_settings
 
 __all__ = ["add_serve_command", "run_serve"]
 
@@ -29,7 +29,11 @@ def run_serve(args: argparse.Namespace) -> int:
     from ..web.security import check_bind_policy
     from ..web.spa import ensure_spa_built
 
-    base = Settings()
+    try:
+        base = load_settings()
+    except AppError as exc:
+        print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
+        return 2
     updates: dict[str, Any] = {}
     if args.host:
         updates["web_host"] = args.host

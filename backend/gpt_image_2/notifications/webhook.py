@@ -29,6 +29,8 @@ import httpx
 
 from ..config.credentials import resolve_credential
 from ..errors import AppError
+from ..relay.netguard import Pin
+from ..relay.pinning import PIN_EXTENSION
 
 __all__ = [
     "Delivery",
@@ -41,7 +43,8 @@ __all__ = [
 
 SIGNATURE_HEADER = "X-GPT-Image-2-Signature"
 TIMESTAMP_HEADER = "X-GPT-Image-2-Timestamp"
-UrlGuard = Callable[[str], Awaitable[None]]
+UrlGuard = Callable[[str], Awaitable["Pin | None"]]
+"""Vets a URL before any connection; may return the address the request must use."""
 
 
 @dataclass(frozen=True)
@@ -141,13 +144,16 @@ class WebhookNotifier:
 
     async def _deliver(self, hook: dict[str, Any], payload: dict[str, Any]) -> Delivery:
         name = str(hook.get("name") or hook.get("id") or "webhook")
+        pin: Pin | None = None
         try:
             request = self._request(hook, payload)
             if self.guard is not None:
-                await self.guard(str(hook["url"]))
+                pin = await self.guard(str(hook["url"]))
         except AppError as exc:
             return Delivery("webhook", name, False, f"{exc.code}: {exc.message}", 0)
         timeout = max(1.0, float(hook.get("timeout_seconds") or 10))
+        if pin is not None:
+            request.extensions[PIN_EXTENSION] = pin
         message = ""
         for attempt in range(1, self.retries + 2):
             try:
@@ -166,6 +172,8 @@ class WebhookNotifier:
                 return Delivery("webhook", name, False, message, attempt)
             await asyncio.sleep(self.base_delay * 2 ** (attempt - 1))
             request = self._request(hook, payload, timeout=timeout)
+            if pin is not None:
+                request.extensions[PIN_EXTENSION] = pin
         return Delivery("webhook", name, False, message, self.retries + 1)
 
     def _request(self, hook: dict[str, Any], payload: dict[str, Any],

@@ -93,7 +93,7 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
         pin = request.extensions.get(PIN_EXTENSION)
         host = request.url.raw_host.decode("ascii")
         if not isinstance(pin, Pin) or not _same_host(host, pin.host):
-            raise httpx.ConnectError("Relay request was not pinned to a vetted address.",
+            raise httpx.ConnectError("Request was not pinned to a vetted address.",
                                      request=request)
         token = _CURRENT.set(pin)
         try:

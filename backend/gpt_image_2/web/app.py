@@ -16,9 +16,10 @@ from ..console import ConsoleService
 from ..db import HistoryRepository, open_database
 from ..jobs import EventBus, JobRunner, JobService
 from ..jobs.notify import NotificationDispatcher
-from ..notifications import WebhookNotifier
+from ..notifications import WebhookGuard, WebhookNotifier, webhook_transport
 from ..paths import DataPaths
 from ..redact import SecretRegistry
+from ..relay.netguard import parse_networks
 from ..settings import Settings
 from .errors import install_error_handlers
 from .limits import BodyLimitMiddleware
@@ -65,7 +66,10 @@ def create_app(
         service = JobService(
             paths=paths, repo=repo, bus=bus, runner=runner, max_parallel=settings.max_parallel
         )
-        notifier = WebhookNotifier(http)
+        webhook_http = httpx.AsyncClient(transport=webhook_transport(), trust_env=False,
+                                         follow_redirects=False)
+        notifier = WebhookNotifier(webhook_http, guard=WebhookGuard(
+            parse_networks(settings.webhook_private_networks)))
         runner.on_terminal = NotificationDispatcher(notifier, runner.config, bus)
         app.state.service = service
         app.state.notifier = notifier
@@ -79,6 +83,7 @@ def create_app(
         finally:
             await service.close()
             await runner.on_terminal.drain()
+            await webhook_http.aclose()
             if http_client is None:
                 await http.aclose()
             await db.dispose()
