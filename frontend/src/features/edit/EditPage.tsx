@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { toApiError } from "../../api/errors";
 import type { EnqueueResponse, Job, JobEvent } from "../../api/types";
 import { Button } from "../../components/Button";
@@ -16,10 +16,10 @@ import { useProviders } from "../config/api";
 import { regionModeOf } from "../config/providers";
 import { commonParams, PROMPT_MAX } from "../generate/draft";
 import { ParamsFields } from "../generate/ParamsFields";
+import { PromptField } from "../generate/PromptField";
 import { useDraft } from "../generate/useDraft";
 import { ErrorPanel } from "../jobs/ErrorPanel";
 import { JobLiveCard } from "../jobs/JobLiveCard";
-import { TemplatePicker } from "../templates/TemplatePicker";
 import { useEdit, type EditRequest } from "./api";
 import { editInbox, type EditHandoff } from "./inbox";
 import { MaskEditor, type MaskEditorHandle } from "./MaskEditor";
@@ -155,13 +155,6 @@ export function EditPage() {
     }
   };
 
-  const onPromptKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      formRef.current?.requestSubmit();
-    }
-  };
-
   const first = refs[0];
   const shown = refs.find((r) => r.id === selected) ?? first;
   const error = edit.error ? toApiError(edit.error) : null;
@@ -269,36 +262,17 @@ export function EditPage() {
 
         <div className="edit-side">
           <form ref={formRef} className="card compose" onSubmit={(e) => void submit(e)} noValidate aria-label={t("edit.form_label")}>
-            <div className="field">
-              <div className="field-head">
-                <label htmlFor={`${id}-prompt`} className="field-label">
-                  {t(mode === "region" ? "edit.prompt_region" : "field.prompt")}
-                </label>
-                <div className="field-head__tools">
-                  <TemplatePicker
-                    scope={mode === "region" ? "region" : "edit"}
-                    value={draft.prompt}
-                    onChange={(v) => update("prompt", v.slice(0, PROMPT_MAX))}
-                    textareaRef={promptRef}
-                  />
-                  <span className="counter" aria-hidden="true">
-                    {draft.prompt.length} / {PROMPT_MAX}
-                  </span>
-                </div>
-              </div>
-              <textarea
-                ref={promptRef}
-                id={`${id}-prompt`}
-                className="input textarea"
-                rows={4}
-                maxLength={PROMPT_MAX}
-                placeholder={t(mode === "region" ? "edit.placeholder_region" : "edit.placeholder")}
-                value={draft.prompt}
-                onChange={(e) => update("prompt", e.target.value)}
-                onKeyDown={onPromptKeyDown}
-                aria-keyshortcuts={apple ? "Meta+Enter" : "Control+Enter"}
-              />
-            </div>
+            <PromptField
+              id={id}
+              label={t(mode === "region" ? "edit.prompt_region" : "field.prompt")}
+              scope={mode === "region" ? "region" : "edit"}
+              value={draft.prompt}
+              onChange={(v) => update("prompt", v)}
+              placeholder={t(mode === "region" ? "edit.placeholder_region" : "edit.placeholder")}
+              rows={4}
+              textareaRef={promptRef}
+              onSubmitShortcut={() => formRef.current?.requestSubmit()}
+            />
             <ParamsFields draft={draft} update={update} />
             <SegmentedControl
               legend={t("field.input_fidelity")}

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import type { EnqueueResponse } from "../../api/types";
 import { toApiError } from "../../api/errors";
 import { Button } from "../../components/Button";
@@ -6,10 +6,10 @@ import { useToast } from "../../components/Toast";
 import { useI18n } from "../../i18n/useI18n";
 import { isApplePlatform } from "../../lib/platform";
 import { ErrorPanel } from "../jobs/ErrorPanel";
-import { TemplatePicker } from "../templates/TemplatePicker";
 import { useGenerate } from "./api";
-import { buildGenerateRequest, PROMPT_MAX, type GenerateDraft } from "./draft";
+import { buildGenerateRequest, type GenerateDraft } from "./draft";
 import { ParamsFields } from "./ParamsFields";
+import { PromptField } from "./PromptField";
 
 export interface GenerateFormProps {
   draft: GenerateDraft;
@@ -47,59 +47,27 @@ export function GenerateForm({ draft, update, onQueued, promptRef }: GenerateFor
     generate.mutate(built.body);
   };
 
-  const onPromptKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      formRef.current?.requestSubmit();
-    }
-  };
-
   const error = generate.error ? toApiError(generate.error) : null;
   const paramsInvalid = !built.ok && built.problem !== "prompt";
 
   return (
     <form ref={formRef} className="card compose" onSubmit={submit} noValidate aria-label={t("generate.form_label")}>
-      <div className="field">
-        <div className="field-head">
-          <label htmlFor={`${id}-prompt`} className="field-label">
-            {t("field.prompt")}
-          </label>
-          <div className="field-head__tools">
-            <TemplatePicker
-              scope="generate"
-              value={draft.prompt}
-              onChange={(v) => {
-                update("prompt", v.slice(0, PROMPT_MAX));
-                setPromptMissing(false);
-              }}
-              textareaRef={promptRef}
-            />
-            <span className="counter" aria-hidden="true">
-              {draft.prompt.length} / {PROMPT_MAX}
-            </span>
-          </div>
-        </div>
-        <textarea
-          ref={promptRef}
-          id={`${id}-prompt`}
-          className="input textarea"
-          rows={5}
-          maxLength={PROMPT_MAX}
-          placeholder={t("generate.prompt_placeholder")}
-          value={draft.prompt}
-          onChange={(e) => {
-            update("prompt", e.target.value);
-            if (e.target.value.trim()) setPromptMissing(false);
-          }}
-          onKeyDown={onPromptKeyDown}
-          aria-invalid={promptMissing || undefined}
-          aria-describedby={`${id}-prompt-hint`}
-          aria-keyshortcuts={apple ? "Meta+Enter" : "Control+Enter"}
-        />
-        <p id={`${id}-prompt-hint`} className={promptMissing ? "field-error" : "visually-hidden"}>
-          {promptMissing ? t("generate.prompt_required") : t("generate.shortcut_hint", { key: apple ? "⌘" : "Ctrl" })}
-        </p>
-      </div>
+      <PromptField
+        id={id}
+        label={t("field.prompt")}
+        scope="generate"
+        value={draft.prompt}
+        onChange={(v) => {
+          update("prompt", v);
+          if (v.trim()) setPromptMissing(false);
+        }}
+        placeholder={t("generate.prompt_placeholder")}
+        rows={5}
+        textareaRef={promptRef}
+        onSubmitShortcut={() => formRef.current?.requestSubmit()}
+        invalid={promptMissing}
+        hint={promptMissing ? t("generate.prompt_required") : t("generate.shortcut_hint", { key: apple ? "⌘" : "Ctrl" })}
+      />
 
       <ParamsFields draft={draft} update={update} />
 

@@ -72,39 +72,23 @@ export function SizeField({ draft, onChange }: SizeFieldProps) {
       {custom ? (
         <>
           <div className="size-field__custom" role="group" aria-label={t("size.custom_group")}>
-            <label className="size-field__dim">
-              <span className="size-field__dim-label">{t("size.width")}</span>
-              <input
-                className="input"
-                type="number"
-                inputMode="numeric"
-                min={16}
-                max={SIZE_RULES.maxEdge}
-                step={16}
-                value={draft.customWidth}
-                onChange={(e) => onChange("customWidth", e.target.value)}
-                aria-invalid={invalid || undefined}
-                aria-describedby={`${id}-hint`}
-              />
-            </label>
+            <DimInput
+              label={t("size.width")}
+              value={draft.customWidth}
+              onChange={(v) => onChange("customWidth", v)}
+              invalid={invalid}
+              hintId={`${id}-hint`}
+            />
             <span className="size-field__times" aria-hidden="true">
               ×
             </span>
-            <label className="size-field__dim">
-              <span className="size-field__dim-label">{t("size.height")}</span>
-              <input
-                className="input"
-                type="number"
-                inputMode="numeric"
-                min={16}
-                max={SIZE_RULES.maxEdge}
-                step={16}
-                value={draft.customHeight}
-                onChange={(e) => onChange("customHeight", e.target.value)}
-                aria-invalid={invalid || undefined}
-                aria-describedby={`${id}-hint`}
-              />
-            </label>
+            <DimInput
+              label={t("size.height")}
+              value={draft.customHeight}
+              onChange={(v) => onChange("customHeight", v)}
+              invalid={invalid}
+              hintId={`${id}-hint`}
+            />
           </div>
           <p id={`${id}-hint`} className={invalid ? "field-error" : "field-hint"} aria-live="polite" data-testid="size-hint">
             {hint}
@@ -112,5 +96,25 @@ export function SizeField({ draft, onChange }: SizeFieldProps) {
         </>
       ) : null}
     </div>
+  );
+}
+
+function DimInput(props: { label: string; value: string; onChange: (value: string) => void; invalid: boolean; hintId: string }) {
+  return (
+    <label className="size-field__dim">
+      <span className="size-field__dim-label">{props.label}</span>
+      <input
+        className="input"
+        type="number"
+        inputMode="numeric"
+        min={16}
+        max={SIZE_RULES.maxEdge}
+        step={16}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-invalid={props.invalid || undefined}
+        aria-describedby={props.hintId}
+      />
+    </label>
   );
 }
