@@ -17,6 +17,9 @@ from gpt_image_2.web.app import create_app
 from tests.fakes.openai import FakeOpenAI
 from tests.fakes.process import ServerProcess
 
+# Codex fakes, keyring doubles and their settings, for every test directory.
+pytest_plugins = ["tests.fakes.fixtures"]
+
 TEST_KEY = "sk-test-core-0123456789abcdef"
 REPO = Path(__file__).resolve().parents[1]
 OFFLINE_DEFAULTS = {

@@ -8,9 +8,3 @@ from pathlib import Path
 os.environ.setdefault("REFERENCE_CLI_CACHE",
                       str(Path.home() / ".cache" / "gpt-image-2-reference"))
 
-from tests.fakes.fixtures import (  # noqa: F401 - pytest finds fixtures by name
-    codex_auth,
-    codex_settings,
-    fake_codex,
-    fake_codex_server,
-)

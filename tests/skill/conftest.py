@@ -9,11 +9,7 @@ import pytest
 
 from tests.conftest import TEST_KEY
 from tests.fakes.codex import FakeCodex
-from tests.fakes.fixtures import (  # noqa: F401 - pytest finds fixtures by name
-    fake_codex,
-    fake_codex_server,
-    write_auth,
-)
+from tests.fakes.fixtures import write_auth
 from tests.fakes.images import png_bytes
 from tests.fakes.openai import FakeOpenAI
 from tests.skill.harness import base_env, embedded_cli
@@ -45,7 +41,7 @@ def skill_env(tmp_path: Path, fake_openai: FakeOpenAI) -> dict[str, str]:
 
 @pytest.fixture
 def signed_in_env(tmp_path: Path, fake_openai: FakeOpenAI,
-                  fake_codex: FakeCodex) -> Iterator[dict[str, str]]:  # noqa: F811
+                  fake_codex: FakeCodex) -> Iterator[dict[str, str]]:
     """Signed in to Codex (auth.json from the fake Codex), OpenAI key present too."""
     access, refresh = fake_codex.issue()
     write_auth(tmp_path / "codex" / "auth.json", access, refresh)
