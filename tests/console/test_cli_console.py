@@ -360,3 +360,69 @@ def test_retry_flags_flow_to_the_app(cli: Cli, keyed: None, tmp_path: Path,
     finally:
         fake_openai.slow_seconds = 5
     assert payload["error"]["code"] == "network_error"
+
+
+def test_auth_refresh_rewrites_tokens_and_keeps_unknown_fields(
+    cli: Cli, codex_auth: CodexAuth, fake_codex: FakeCodex
+) -> None:
+    code, refreshed = cli("auth", "refresh")
+    assert code == 0, refreshed
+    assert set(refreshed) == {"ok", "command", "provider", "auth_file", "account_id",
+                              "expires_at", "refreshed"}
+    assert (refreshed["command"], refreshed["provider"], refreshed["refreshed"]) == (
+        "auth refresh", "codex", True)
+    assert refreshed["auth_file"] == str(codex_auth.path)
+    assert refreshed["account_id"] == ACCOUNT_ID and refreshed["expires_at"] > 0
+    assert [r["json"]["refresh_token"] for r in fake_codex.token_requests] == [codex_auth.refresh]
+    doc = codex_auth.read()
+    tokens = doc["tokens"]
+    assert isinstance(tokens, dict) and tokens["access_token"] != codex_auth.access
+    assert doc["zz_unknown"] == {"keep": [1, 2]}
+    assert oct(codex_auth.path.stat().st_mode & 0o777) == "0o600"
+    text = json.dumps(refreshed) + cli.stderr
+    assert codex_auth.access not in text and str(tokens["access_token"]) not in text
+    assert codex_auth.refresh not in text
+
+
+def test_auth_refresh_errors(cli: Cli, codex_auth: CodexAuth, fake_codex: FakeCodex,
+                             keyed: None) -> None:
+    code, err = cli("--provider", "openai", "auth", "refresh")
+    assert (code, err["error"]["code"]) == (1, "unsupported_option")
+    fake_codex.token_mode = "error"
+    code, err = cli("auth", "refresh")
+    assert code == 1 and err["error"]["code"] == "http_error"
+    assert codex_auth.refresh not in json.dumps(err)
+    assert codex_auth.read()["tokens"] == {  # nothing rewritten after a failed refresh
+        "id_token": codex_auth.access, "access_token": codex_auth.access,
+        "refresh_token": codex_auth.refresh, "account_id": None}
+
+
+@pytest.fixture
+def viewer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in desktop opener on PATH that records what it was asked to open."""
+    log = tmp_path / "opened.txt"
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    for name in ("xdg-open", "open"):
+        script = bindir / name
+        script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{log}"\n')
+        script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+def test_history_open_output(cli: Cli, keyed: None, tmp_path: Path, viewer: Path) -> None:
+    out = tmp_path / "fox.png"
+    code, made = cli("images", "generate", "--prompt", "a fox", "--out", str(out))
+    assert code == 0, made
+    job_id = made["history"]["job_id"]
+    code, opened = cli("history", "open-output", job_id)
+    assert code == 0, opened
+    assert (opened["command"], opened["opened"], opened["job"]["id"]) == (
+        "history open-output", True, job_id)
+    assert viewer.read_text().splitlines() == [opened["path"]]
+    assert Path(opened["path"]).read_bytes() == out.read_bytes()
+    code, missing = cli("history", "open-output", job_id, "--index", "3")
+    assert (code, missing["error"]["code"]) == (1, "output_not_found")
+    code, unknown = cli("history", "open-output", "job-nope")
+    assert (code, unknown["error"]["code"]) == (1, "history_not_found")

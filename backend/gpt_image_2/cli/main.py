@@ -166,7 +166,7 @@ def _handler(args: argparse.Namespace) -> Handler:
 
     table: dict[str, Handler] = {
         "images generate": run_generate, "images edit": run_edit,
-        "request create": run_request, "doctor": run_doctor, "auth inspect": run_auth,
+        "request create": run_request, "doctor": run_doctor, "auth": run_auth,
         "models list": run_models, "history": run_history, "config": run_config,
         "secret": run_secret,
         "transparent extract": run_tp_extract, "transparent verify": run_tp_verify,

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "AuthInspectPayload",
+    "AuthRefreshPayload",
     "ConfigInspectPayload",
     "ConfigPathPayload",
     "CredentialInput",
@@ -164,6 +165,16 @@ class AuthInspectPayload(BaseModel):
     command: Literal["auth inspect"] = "auth inspect"
     providers: dict[str, Any]
     requested_provider: str
+
+
+class AuthRefreshPayload(BaseModel):
+    ok: bool = True
+    command: Literal["auth refresh"] = "auth refresh"
+    provider: str
+    auth_file: str = Field(description="Where the tokens were rewritten (auth.json or config)")
+    account_id: str | None
+    expires_at: int | None = Field(description="New access token expiry, unix seconds")
+    refreshed: bool = True
 
 
 class ModelsPayload(BaseModel):

@@ -38,6 +38,7 @@ from . import diagnostics
 from .catalog import model_catalog
 from .models import (
     AuthInspectPayload,
+    AuthRefreshPayload,
     ConfigInspectPayload,
     ConfigPathPayload,
     DoctorPayload,
@@ -237,6 +238,43 @@ class ConsoleService:
             )
         return await diagnostics.doctor(inputs, error, requested, self.runner.http,
                                         self.runner.retry_policy(overrides), USER_AGENT)
+
+    async def auth_refresh(
+        self, requested: str | None, overrides: ProviderOverrides
+    ) -> AuthRefreshPayload:
+        """Refresh a Codex provider's OAuth tokens now (default: the default provider if it is
+        a Codex one, else the built-in ``codex``)."""
+        from ..providers.codex import CodexProvider
+        from ..providers.factory import build_provider
+        from ..providers.jwt import token_facts
+
+        if requested in (None, "", "auto"):
+            # the default provider when it is a Codex one, else the built-in codex
+            try:
+                spec = self.runner.select("auto", overrides)
+            except AppError:
+                spec = None
+            if spec is None or spec.family != "codex":
+                spec = self.runner.select("codex", overrides)
+        else:
+            spec = self.runner.select(requested, overrides)
+        provider = build_provider(spec, self.runner.runtime(overrides))
+        if not isinstance(provider, CodexProvider):
+            raise AppError("unsupported_option",
+                           f"auth refresh works with Codex providers; {spec.selection.resolved} "
+                           "uses an API key.", {"provider": spec.selection.resolved})
+
+        async def ignore(*_args: Any, **_kwargs: Any) -> None:
+            return None
+
+        with contextlib.suppress(AppError):  # unreadable tokens are reported by refresh()
+            self.runner.secrets.add(*provider.tokens.load().secrets())
+        tokens = await provider.refresh(ignore)
+        self.runner.secrets.add(*tokens.secrets())
+        return AuthRefreshPayload(
+            provider=spec.selection.resolved, auth_file=str(provider.tokens.location),
+            account_id=tokens.account_id, expires_at=token_facts(tokens.access_token)["expires_at"],
+        )
 
     async def auth_inspect(
         self, requested: str | None, overrides: ProviderOverrides

@@ -23,6 +23,7 @@ from ..errors import AppError
 from ..redact import redact
 from .base import (
     Capabilities,
+    EmitFn,
     ImageInput,
     ImageRequest,
     ImageResult,
@@ -154,6 +155,14 @@ class CodexProvider:
     def auth_summary(self, outcome: CodexOutcome) -> dict[str, Any]:
         return {"source": self.tokens.source, "auth_file": str(self.tokens.location),
                 "account_id": outcome.account_id, "refreshed": outcome.refreshed}
+
+    async def refresh(self, emit: EmitFn) -> CodexTokens:
+        """A proactive OAuth refresh (``auth refresh``): the same flow as on a 401."""
+        return await refresh_tokens(
+            http=self.http, token_url=self.token_url, store=self.tokens,
+            current=self.tokens.load(), emit=emit, lock=self.refresh_lock,
+            user_agent=USER_AGENT,
+        )
 
     async def call(self, body: dict[str, Any], ctx: RunContext) -> CodexOutcome:
         """POST ``body`` (verbatim) with refresh-on-401 and retries; return the stream state."""

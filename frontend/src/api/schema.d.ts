@@ -441,6 +441,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Auth Refresh
+         * @description Refresh a Codex provider's OAuth tokens now and rewrite them where they live.
+         */
+        post: operations["auth_refresh_api_auth_refresh_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/models": {
         parameters: {
             query?: never;
@@ -633,6 +653,39 @@ export interface components {
             };
             /** Requested Provider */
             requested_provider: string;
+        };
+        /** AuthRefreshPayload */
+        AuthRefreshPayload: {
+            /**
+             * Ok
+             * @default true
+             */
+            ok: boolean;
+            /**
+             * Command
+             * @default auth refresh
+             * @constant
+             */
+            command: "auth refresh";
+            /** Provider */
+            provider: string;
+            /**
+             * Auth File
+             * @description Where the tokens were rewritten (auth.json or config)
+             */
+            auth_file: string;
+            /** Account Id */
+            account_id: string | null;
+            /**
+             * Expires At
+             * @description New access token expiry, unix seconds
+             */
+            expires_at: number | null;
+            /**
+             * Refreshed
+             * @default true
+             */
+            refreshed: boolean;
         };
         /** Bbox */
         Bbox: {
@@ -2568,6 +2621,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuthInspectPayload"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    auth_refresh_api_auth_refresh_post: {
+        parameters: {
+            query?: {
+                provider?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRefreshPayload"];
                 };
             };
             /** @description Validation Error */

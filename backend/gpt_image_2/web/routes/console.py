@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from ...console.models import (
     AuthInspectPayload,
+    AuthRefreshPayload,
     DoctorPayload,
     ModelsPayload,
     SecretDeletePayload,
@@ -30,6 +31,14 @@ async def auth_inspect(
 ) -> AuthInspectPayload:
     """Every provider's credential status (never the secret)."""
     return await console.auth_inspect(provider, overrides)
+
+
+@router.post("/auth/refresh", response_model=AuthRefreshPayload)
+async def auth_refresh(
+    console: Console, overrides: Overrides, provider: str | None = None
+) -> AuthRefreshPayload:
+    """Refresh a Codex provider's OAuth tokens now and rewrite them where they live."""
+    return await console.auth_refresh(provider, overrides)
 
 
 @router.get("/models", response_model=ModelsPayload)
