@@ -7,6 +7,7 @@ Behaviour is chosen by the prompt so tests read naturally:
 * ``RATE``     → 429 with ``Retry-After: 0`` on the first call, then success
 * ``SLOW``     → sleeps ``slow_seconds`` before answering (timeouts)
 * ``URLMODE``  → answers with ``url`` items pointing back at this server
+* ``FOREIGNURL <url>`` → answers with a ``url`` item pointing at ``<url>`` (never fetched here)
 * ``NOIMAGE``  → ``data: []``;  ``BADJSON`` → a non-JSON 200 body
 * ``TWO``      → two images
 
@@ -153,6 +154,8 @@ class FakeOpenAI:
             item: dict[str, Any] = (
                 {"url": f"{self.url}/files/out.png"} if "URLMODE" in prompt else {"b64_json": b64}
             )
+            if "FOREIGNURL " in prompt:
+                item = {"url": prompt.split("FOREIGNURL ", 1)[1].split()[0]}
             item["revised_prompt"] = f"revised: {prompt}"
             return JSONResponse({
                 "created": 1776926953,

@@ -121,6 +121,21 @@ async def test_url_outputs_are_downloaded(api: httpx.AsyncClient, fake_openai: F
     assert Path(job["outputs"][0]["path"]).read_bytes() == fake_openai.image
 
 
+@pytest.mark.parametrize(("url", "code"), [
+    ("https://169.254.169.254/latest/meta-data/iam", "storage_remote_blocked"),
+    ("https://10.0.0.7/out.png", "storage_remote_blocked"),
+    ("https://[::ffff:127.0.0.1]:9/out.png", "storage_remote_blocked"),
+    ("http://images.example/out.png", "image_url_insecure"),
+])
+async def test_foreign_result_urls_are_guarded(api: httpx.AsyncClient, url: str,
+                                               code: str) -> None:
+    """A result URL off the provider's origin must be public HTTPS; refused before connecting."""
+    job, _ = await finish(api, f"FOREIGNURL {url}")
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == code, job["error"]
+    assert job["outputs"] == []
+
+
 async def test_two_images_are_numbered(api: httpx.AsyncClient) -> None:
     job, _ = await finish(api, "TWO images")
     names = [Path(o["path"]).name for o in job["outputs"]]

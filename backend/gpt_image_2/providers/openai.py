@@ -27,7 +27,7 @@ from .base import (
 )
 from .images import decode_b64_image
 from .retry import RetryPolicy, parse_retry_after, with_retries
-from .sources import load_source
+from .sources import download_image, load_source
 
 __all__ = ["OPENAI_OPTIONS", "USER_AGENT", "OpenAIImagesProvider"]
 
@@ -318,7 +318,18 @@ class OpenAIImagesProvider:
         return summary
 
     async def _download(self, url: str) -> bytes:
-        """Fetch a provider-returned result URL with a size cap."""
+        """Fetch a provider-returned result URL with a size cap.
+
+        A URL on the provider's own origin is as trusted as the provider; any other
+        must be HTTPS to a public address (the same guard and address pinning as
+        reference-image URLs), so a provider answer cannot point the server at its
+        own network.
+        """
+        if not _same_origin(url, self.api_base):
+            data, _final = await download_image(
+                self.http, url, max_bytes=self.max_download_bytes, timeout=self.timeout,
+                user_agent=USER_AGENT, insecure_message="Provider image URLs must use HTTPS.")
+            return data
         try:
             async with self.http.stream(
                 "GET", url, headers={"User-Agent": USER_AGENT}, timeout=self.timeout
@@ -352,6 +363,14 @@ def _form_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _same_origin(url: str, base: str) -> bool:
+    try:
+        a, b = httpx.URL(url), httpx.URL(base)
+    except (httpx.InvalidURL, TypeError):
+        return False
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
 
 
 def _describe(exc: httpx.HTTPError, url: str) -> str:
