@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     web_allowed_hosts: str = "localhost,127.0.0.1,::1"
     web_allow_unauthenticated: bool = False
     web_dist: Path | None = None
+    web_forwarded_allow_ips: str = "127.0.0.1"
+    """Proxies whose ``X-Forwarded-Proto``/``-For`` are believed (comma list, ``*`` = any)."""
     max_upload_bytes: int = 64 * 1024 * 1024
 
     openai_api_key: str | None = Field(

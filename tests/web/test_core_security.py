@@ -13,6 +13,7 @@ from gpt_image_2.errors import AppError
 from gpt_image_2.settings import Settings
 from gpt_image_2.web.security import check_bind_policy, is_loopback_host, normalize_host
 from tests.conftest import app_client
+from tests.fakes.process import ServerProcess
 
 TOKEN = "tok-" + "x" * 40
 
@@ -139,3 +140,22 @@ async def test_spa_fallback_serves_index(tmp_path: Path, settings: Settings) -> 
         assert api_404.status_code == 404 and api_404.json()["error"]["code"] == "not_found"
         schema = await client.get("/api/openapi.json")
         assert schema.status_code == 200 and "/api/images/generate" in schema.json()["paths"]
+
+
+@pytest.mark.parametrize(("allow", "secure"), [(None, True), ("10.9.9.9", False)])
+def test_session_cookie_is_secure_behind_a_trusted_tls_proxy(
+    tmp_path: Path, allow: str | None, secure: bool
+) -> None:
+    """``X-Forwarded-Proto: https`` from a trusted proxy (loopback by default) makes the
+    session cookie ``Secure``; from an untrusted peer the header is ignored."""
+    env = {"CODEX_HOME": str(tmp_path / "codex"), "GPT_IMAGE_2_WEB_TOKEN": TOKEN}
+    if allow is not None:
+        env["GPT_IMAGE_2_WEB_FORWARDED_ALLOW_IPS"] = allow
+    proc = ServerProcess(env, log=tmp_path / "server.log").start()
+    try:
+        login = httpx.post(f"{proc.url}/api/session", json={"token": TOKEN},
+                           headers={"X-Forwarded-Proto": "https"}, timeout=10)
+    finally:
+        proc.stop()
+    assert login.status_code == 204
+    assert ("Secure" in login.headers["set-cookie"]) is secure
