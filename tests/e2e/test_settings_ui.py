@@ -207,14 +207,16 @@ def test_notifications_and_concurrency_against_the_contract(browser: Any, live_s
         section.get_by_role("button", name="Add webhook").click()
         section.get_by_label("Name", exact=True).fill("Build bot")
         section.get_by_label("URL").fill("https://example.com/hook")
-        section.get_by_label("Secret (X-Webhook-Secret)").fill("hook-secret")
+        section.get_by_label("Signing secret").fill("hook-secret")
+        section.get_by_label("Authorization header (optional)").fill("Bearer bot-token")
         section.get_by_role("button", name="Save").click()
         expect(page.get_by_test_id("toast").filter(has_text="Notifications saved")).to_be_visible()
         body = saved[-1]
         assert body["enabled"] is True and body["on_completed"] is True
         hook = body["webhooks"][0]
         assert hook["name"] == "Build bot" and hook["url"] == "https://example.com/hook" and hook["method"] == "POST"
-        assert hook["headers"]["X-Webhook-Secret"] == {"source": "file", "value": "hook-secret"}
+        assert hook["secret"] == {"source": "file", "value": "hook-secret"}
+        assert hook["headers"] == {"Authorization": {"source": "file", "value": "Bearer bot-token"}}
         section.get_by_role("button", name="Send a test").click()
         expect(page.get_by_test_id("toast").filter(has_text="Test notification delivered")).to_be_visible()
         page.screenshot(animations="disabled", path=str(screenshots / "settings-notifications.png"), full_page=True)

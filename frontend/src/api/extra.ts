@@ -21,6 +21,8 @@ export interface WebhookConfig {
   url: string;
   method: "POST" | "PUT" | "PATCH";
   headers: Record<string, { source: string; value?: unknown; env?: string; present?: boolean }>;
+  /** HMAC-SHA256 signing secret (X-GPT-Image-2-Signature); redacted when read back. */
+  secret?: { source: string; value?: unknown; env?: string; present?: boolean };
   timeout_seconds: number;
 }
 

@@ -41,8 +41,7 @@ export function parseNotifications(raw: unknown): NotificationConfig {
 function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onChange: (h: WebhookConfig) => void; onRemove: () => void }) {
   const { t } = useI18n();
   const id = useId();
-  const secret = hook.headers["X-Webhook-Secret"] ?? hook.headers.Authorization;
-  const secretName = hook.headers["X-Webhook-Secret"] ? "X-Webhook-Secret" : hook.headers.Authorization ? "Authorization" : "X-Webhook-Secret";
+  const authorization = hook.headers.Authorization;
   return (
     <li className="webhook">
       <div className="webhook__row">
@@ -77,18 +76,45 @@ function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onCh
         </label>
         <input id={`${id}-url`} className="input mono" type="url" value={hook.url} placeholder="https://example.com/hook" onChange={(e) => onChange({ ...hook, url: e.target.value })} />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-secret`} className="field-label">
-          {t("notify.secret", { header: secretName })}
-        </label>
-        <input
-          id={`${id}-secret`}
-          className="input mono"
-          type="password"
-          autoComplete="new-password"
-          placeholder={secret?.present ? t("provider.keep_secret") : t("notify.secret_placeholder")}
-          onChange={(e) => onChange({ ...hook, headers: { ...hook.headers, [secretName]: { source: "file", value: e.target.value } } })}
-        />
+      <div className="form-grid form-grid--2">
+        <div className="field">
+          <label htmlFor={`${id}-secret`} className="field-label">
+            {t("notify.signing_secret")}
+          </label>
+          <input
+            id={`${id}-secret`}
+            className="input mono"
+            type="password"
+            autoComplete="new-password"
+            aria-describedby={`${id}-secret-hint`}
+            placeholder={hook.secret?.present ? t("provider.keep_secret") : t("notify.secret_placeholder")}
+            onChange={(e) => {
+              const { secret: _old, ...rest } = hook;
+              // Empty keeps a stored secret (the server preserves it) and sends none otherwise.
+              onChange(e.target.value || hook.secret?.present ? { ...rest, secret: { source: "file", value: e.target.value } } : rest);
+            }}
+          />
+          <p id={`${id}-secret-hint`} className="field-hint">
+            {t("notify.signing_secret_hint")}
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-auth`} className="field-label">
+            {t("notify.authorization")}
+          </label>
+          <input
+            id={`${id}-auth`}
+            className="input mono"
+            type="password"
+            autoComplete="new-password"
+            placeholder={authorization?.present ? t("provider.keep_secret") : "Bearer …"}
+            onChange={(e) => {
+              const { Authorization: _old, ...others } = hook.headers;
+              const keep = e.target.value || authorization?.present;
+              onChange({ ...hook, headers: keep ? { ...others, Authorization: { source: "file", value: e.target.value } } : others });
+            }}
+          />
+        </div>
       </div>
     </li>
   );
