@@ -24,6 +24,7 @@ Only access tokens in ``valid_tokens`` are accepted (others get 401), so
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import time
@@ -68,6 +69,7 @@ class FakeCodex:
         self.valid_tokens: set[str] = set()
         self.refresh_tokens: set[str] = set()
         self.token_mode = "ok"
+        self.token_delay = 0.0
         self.issued = 0
         self.image = png_bytes(32, 32, (10, 120, 200))
         app = Starlette(routes=[
@@ -91,6 +93,7 @@ class FakeCodex:
         self.valid_tokens.clear()
         self.refresh_tokens.clear()
         self.token_mode = "ok"
+        self.token_delay = 0.0
         self.issued = 0
 
     @property
@@ -118,6 +121,8 @@ class FakeCodex:
     async def token(self, request: Request) -> Response:
         body = await request.json()
         self.token_requests.append({"headers": dict(request.headers), "json": body})
+        if self.token_delay:
+            await asyncio.sleep(self.token_delay)
         if self.token_mode == "error":
             return JSONResponse({"error": "invalid_grant"}, status_code=400)
         if self.token_mode == "badjson":

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AppError
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes, interprocess_lock
 
 __all__ = ["ConfigStore", "default_document"]
 
@@ -141,8 +141,10 @@ class ConfigStore:
             ) from exc
 
     async def update(self, mutate: Any) -> dict[str, Any]:
-        """Load, apply ``mutate(doc)``, save atomically; serialised within the process."""
-        async with self._lock:
+        """Load, apply ``mutate(doc)``, save atomically; serialised within the process and,
+        through ``<config>.lock``, with other processes sharing the file."""
+        lock_file = self.path.with_name(self.path.name + ".lock")
+        async with self._lock, interprocess_lock(lock_file, error_code="config_write_failed"):
             doc = self.load()
             mutate(doc)
             self.save(doc)

@@ -27,7 +27,7 @@ from ..config.credentials import (
 )
 from ..config.store import ConfigStore
 from ..errors import AppError
-from ..fsutil import atomic_write_bytes
+from ..fsutil import atomic_write_bytes, interprocess_lock
 from ..redact import redact
 from ..settings import DEFAULT_CODEX_TOKEN_URL
 from .base import EmitFn, progress
@@ -268,7 +268,21 @@ async def refresh_tokens(
     await emit("progress", "auth_refresh_started", progress(
         "codex", "auth_refresh_started", "Refreshing Codex access token.", percent=2,
         endpoint=token_url))
-    async with lock:
+    # One refresh at a time per token file, in this process and across processes (the
+    # CLI and a server may share auth.json): refresh tokens rotate, so two refreshes
+    # with the same token would make the second fail.
+    guard = store.location.with_name(store.location.name + ".refresh.lock")
+    async with lock, interprocess_lock(guard, error_code="auth_write_failed"):
+        try:
+            stored = store.load()
+        except AppError:
+            stored = None
+        if stored is not None and stored.access_token != current.access_token:
+            # Refreshed by someone else while this call waited: use their tokens.
+            await emit("progress", "auth_refresh_completed", progress(
+                "codex", "auth_refresh_completed", "Codex access token refreshed.", percent=4,
+                reused=True))
+            return replace(stored, account_id=stored.account_id or current.account_id)
         persisted = store.persisted_refresh_token()
         refresh = persisted or current.refresh_token
         if not refresh:
