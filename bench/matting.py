@@ -14,7 +14,10 @@ also with sensor-like noise), in process and as whole CLI processes. Our CLI
 is the real ``gpt-image-2 --json transparent`` (``--our-cli`` takes another
 command that accepts the reference's ``extract``/``verify`` flags, e.g.
 ``--our-cli "python -m gpt_image_2.imaging"`` for the bare stand-in);
-``--sizes 4k`` limits the sizes. Results go to bench/out/matting.{json,md}.
+``--sizes 4k`` limits the sizes. Results go to bench/out/matting.{json,md};
+the speed part also prints each target of the issue with PASS/FAIL
+(``_matting_targets``) and writes tables and verdicts into docs/performance.md
+between ``<!-- bench:matting -->`` markers (``--no-doc`` skips that).
 No network is used; the reference CLI must already be installed or
 installable by its wrapper.
 """
@@ -32,6 +35,7 @@ from pathlib import Path
 
 from _matting_accuracy import AccuracyRow, best_rows, run_accuracy
 from _matting_speed import SpeedRow, run_speed
+from _matting_targets import judge, render_verdicts, write_doc_section
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -124,9 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="timed runs per case (median)")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--no-doc", action="store_true",
+                        help="do not rewrite the matting section of docs/performance.md")
     args = parser.parse_args(argv)
 
     reference = _reference_cli()
+    load_before = os.getloadavg()[0]
     OUT.mkdir(parents=True, exist_ok=True)
     work = OUT / "work"
     work.mkdir(exist_ok=True)
@@ -165,8 +172,28 @@ def main(argv: list[str] | None = None) -> int:
             *speed_table(speed),
             "",
         ]
+        verdicts = judge(speed)
+        report["targets"] = [vars(v) for v in verdicts]
+        table += ["### Targets", "", *render_verdicts(verdicts), ""]
         md += table
         print("\n".join(table))
+        if not args.no_doc:
+            command = "uv run python bench/matting.py " + " ".join(argv or sys.argv[1:])
+            write_doc_section(ROOT / "docs" / "performance.md", [
+                "## Transparent PNG pipeline (matting benchmark)",
+                "",
+                f"Measured {report['started']} with `{command.strip()}` on "
+                f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                f"{platform.python_version()}, load average {load_before:.1f} "
+                "at the start, against the reference CLI (gpt-image-2-skill "
+                "0.7.4). In-process = decode + work + encode (+ verify and atomic write for "
+                "extract) in one warm process; CLI = a whole `gpt-image-2 --json transparent` "
+                "process; ratios divide by the reference's whole-process wall time on the same "
+                "file. The machine is shared, so single runs vary by about ±20 %.",
+                "",
+                *("#" + line if line.startswith("##") else line for line in table),
+            ])
+            print("updated docs/performance.md")
 
     report["machine"]["load_after"] = os.getloadavg()  # type: ignore[index]
     (OUT / "matting.json").write_text(json.dumps(report, indent=2))

@@ -45,6 +45,8 @@ _STATUS_BY_CODE: dict[str, int] = {
     "file_not_found": 404,
     "conflict": 409,
     "job_not_cancellable": 409,
+    "not_recoverable": 409,
+    "recovery_action_unavailable": 409,
     "payload_too_large": 413,
     "network_error": 502,
     "http_error": 502,

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     max_download_bytes: int = 64 * 1024 * 1024
     webhook_private_networks: str = ""
     """CIDRs webhooks may reach although they are private or loopback (empty: none)."""
+    allowed_data_roots: str = ""
+    """Comma list of folders ``PUT /api/paths`` and local storage targets may point into
+    (empty: only the data root)."""
+    log_level: str = "warning"
+    """uvicorn's console log level for ``serve`` (the JSONL file log has its own level)."""
 
     embedded: bool = False
     """True when the app runs inside a CLI process (no listener, one user)."""
@@ -83,6 +88,14 @@ class Settings(BaseSettings):
             return value.strip().lower() in {"1", "true", "yes"}
         return value
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        text = str(value).strip().lower() if value is not None else "warning"
+        if text not in {"critical", "error", "warning", "info", "debug", "trace"}:
+            raise ValueError("log_level must be critical, error, warning, info, debug or trace")
+        return text
+
     @field_validator("webhook_private_networks")
     @classmethod
     def _networks(cls, value: str) -> str:
@@ -90,6 +103,12 @@ class Settings(BaseSettings):
 
         parse_networks(value)  # ValueError names the bad entry
         return value
+
+    @property
+    def allowed_roots(self) -> list[Path]:
+        """``allowed_data_roots`` as absolute paths (empty when unset)."""
+        return [Path(p.strip()).expanduser() for p in self.allowed_data_roots.split(",")
+                if p.strip()]
 
     @property
     def allowed_hosts(self) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import Connection
 
 from gpt_image_2.db import HistoryRepository, open_database
 from gpt_image_2.settings import Settings
@@ -20,14 +21,18 @@ from tests.web.test_generate_flow import wait_done
 async def test_pragmas_and_schema(tmp_path: Path) -> None:
     db_file = tmp_path / "h" / "history.sqlite"
     db = await open_database(db_file)
-    async with db.writer.connect() as conn:
-        raw = await conn.get_raw_connection()
-        cursor = await raw.driver_connection.execute("PRAGMA journal_mode")  # type: ignore[union-attr]
-        assert (await cursor.fetchone())[0] == "wal"
-        for pragma, expected in (("busy_timeout", 5000), ("foreign_keys", 1),
-                                 ("synchronous", 1), ("user_version", 0)):
-            cursor = await raw.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
-            assert (await cursor.fetchone())[0] == expected, pragma
+
+    def pragmas(conn: Connection) -> dict[str, object]:
+        names = ("journal_mode", "busy_timeout", "foreign_keys", "synchronous", "user_version")
+        return {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in names}
+
+    # busy_timeout 0: a lock held by another process is waited for by async retries
+    # (tests/db/test_database.py), never by blocking the connection's thread.
+    expected = {"journal_mode": "wal", "busy_timeout": 0, "foreign_keys": 1,
+                "synchronous": 1, "user_version": 0}
+    assert await db.write(pragmas) == expected  # the writer's connection
+    assert await db.read(pragmas) == expected  # and the readers'
+    assert await db.read(pragmas, offload=True) == expected
     await db.dispose()
     con = sqlite3.connect(db_file)
     tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}

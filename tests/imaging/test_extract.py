@@ -228,3 +228,32 @@ def test_same_background_twice_is_refused() -> None:
     with pytest.raises(AppError) as err:
         extract_dual(img, img.copy())
     assert err.value.code == "transparent_input_mismatch"
+
+
+def test_lone_noise_pixels_are_keyed_exactly_as_inside_the_subject_box(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Noise specks all over the frame: the split path gives the same pixels as one big box."""
+    from gpt_image_2.imaging import chroma
+
+    rng = np.random.default_rng(11)
+    img = np.zeros((240, 320, 4), np.uint8)
+    img[..., 1] = 255
+    img[..., 3] = 255
+    img[80:170, 100:210, :3] = (200, 60, 30)
+    img[120:130, 60:100, :3] = (90, 200, 80)  # a matte-ish tint touching the subject
+    noisy = img[..., :3].astype(np.int16) + rng.normal(0, 4, (240, 320, 3)).astype(np.int16)
+    img[..., :3] = np.clip(noisy, 0, 255).astype(np.uint8)
+    specks = rng.integers(0, 240 * 320, 300)
+    img.reshape(-1, 4)[specks, :3] = rng.integers(0, 256, (300, 3), dtype=np.uint8)
+    img[0, 0, :3] = (255, 0, 0)
+    img[239, 319, :3] = (0, 0, 255)
+    img[3, 300, 3] = 2  # a lone pixel whose source alpha is transparent
+    for material in (None, "soft-3d", "glow"):
+        settings = resolve_chroma_settings(material)
+        split = chroma.extract_chroma(img, settings).rgba
+        monkeypatch.setattr(chroma, "_LONE_CHECK_SHARE", 2.0)  # never split
+        whole = chroma.extract_chroma(img, settings).rgba
+        monkeypatch.undo()
+        assert np.array_equal(split, whole)
+        assert split[3, 300].tolist() == [0, 0, 0, 0] or split[3, 300, 3] <= 2

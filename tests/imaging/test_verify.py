@@ -346,3 +346,66 @@ def test_unknown_profile_is_rejected() -> None:
     with pytest.raises(AppError) as err:
         check(solid_good(), "poster")
     assert err.value.code == "invalid_argument"
+
+
+@pytest.mark.parametrize(
+    ("transparent_rgb", "scrubbed"),
+    [((0, 0, 0), True), ((2, 1, 2), True), ((3, 0, 0), False), ((0, 0, 200), False)],
+)
+def test_scrubbed_means_rgb_at_most_2_under_alpha_at_most_5(
+    transparent_rgb: tuple[int, int, int], scrubbed: bool
+) -> None:
+    rgba = np.zeros((64, 64, 4), np.uint8)
+    rgba[16:48, 16:48] = (200, 40, 40, 255)
+    rgba[:4, :, :3] = transparent_rgb
+    rgba[:4, :, 3] = 5
+    report = verify_rgba(rgba, "generic")
+    assert report.transparent_rgb_scrubbed is scrubbed
+    # A non-contiguous view takes the general path and agrees.
+    wide = np.zeros((64, 128, 4), np.uint8)
+    wide[:, ::2] = rgba
+    assert verify_rgba(wide[:, ::2], "generic").transparent_rgb_scrubbed is scrubbed
+
+
+@pytest.mark.parametrize("alpha", [0, 1, 5])
+@pytest.mark.parametrize("count", [3, 600])
+@pytest.mark.parametrize(
+    ("rgb", "scrubbed"), [((0, 0, 0), True), ((2, 2, 1), True), ((0, 3, 0), False)]
+)
+def test_scrubbed_check_on_few_and_many_low_alpha_pixels(
+    alpha: int, count: int, rgb: tuple[int, int, int], scrubbed: bool
+) -> None:
+    rgba = np.zeros((128, 128, 4), np.uint8)
+    rgba[40:90, 40:90] = (10, 200, 30, 255)
+    flat = rgba.reshape(-1, 4)
+    flat[:count, :3] = rgb
+    flat[:count, 3] = alpha
+    report = verify_rgba(rgba, "generic")
+    assert report.transparent_rgb_scrubbed is scrubbed
+
+
+def test_cell_sums_match_a_direct_sum_for_every_grid_phase() -> None:
+    import cv2
+
+    from gpt_image_2.imaging.checker import _cell_grid
+
+    grey = np.random.default_rng(8).integers(0, 256, (150, 230), dtype=np.uint8)
+    integral = np.asarray(cv2.integral(grey, sdepth=cv2.CV_32S), np.int32)
+    for cell in (8, 10, 16, 48):
+        for x0, y0 in ((0, 0), (cell // 2, 0), (0, cell // 2), (cell // 2, cell // 2)):
+            sums = _cell_grid(integral, (x0, y0), cell, grey.shape)
+            ny, nx = (150 - y0) // cell, (230 - x0) // cell
+            block = grey[y0 : y0 + ny * cell, x0 : x0 + nx * cell].astype(np.int64)
+            expected = block.reshape(ny, cell, nx, cell).sum(axis=(1, 3))
+            assert np.array_equal(sums, expected)
+
+
+def test_bright_painted_checkerboard_on_a_large_image_is_found() -> None:
+    """4096x4096 of bright greys: the int32 integral image wraps, cell sums must not."""
+    from gpt_image_2.imaging.checker import robust_checkerboard
+
+    y, x = np.mgrid[0:4096, 0:4096]
+    grey = np.where(((y // 32) + (x // 32)) % 2 == 0, 250, 205).astype(np.uint8)
+    rgba = np.dstack([grey, grey, grey, np.full_like(grey, 255)])
+    rgba[1500:2600, 1500:2600] = (200, 30, 30, 255)  # a subject in the middle
+    assert robust_checkerboard(rgba)

@@ -85,6 +85,8 @@ async def test_cancel_queued_and_running(settings: Settings, fake_openai: FakeOp
         assert cancelled.json()["status"] == "cancelled"
         while (await api.get(f"/api/jobs/{first}")).json()["job"]["status"] != "running":
             await asyncio.sleep(0.02)
+        while not fake_openai.requests:  # "running" comes before the upstream call goes out
+            await asyncio.sleep(0.02)
         running = await api.post(f"/api/jobs/{first}/cancel")
         assert running.json()["status"] == "cancelled"
         events = await sse_events(api, first)

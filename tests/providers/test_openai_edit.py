@@ -49,8 +49,8 @@ async def test_multipart_wire_format_and_job_folder(api: httpx.AsyncClient,
         ("mask", "mask.png", "image/png")]
     job_dir = Path(job["metadata"]["recovery"]["job_dir"])
     names = sorted(p.name for p in job_dir.iterdir())
-    assert names == ["mask.png", "out.png", "raw_response.json", "ref-0.png", "ref-1.jpg",
-                     "ref-2.png", "ref-3.png"]
+    assert names == ["mask.png", "out.png", "raw_response.json", "recovery_state.json",
+                     "ref-0.png", "ref-1.jpg", "ref-2.png", "ref-3.png"]
     assert (job_dir / "ref-1.jpg").read_bytes() == jpeg_bytes()
     assert (job_dir / "mask.png").read_bytes() == MASK
     assert [r["index"] for r in job["reference_images"]] == [0, 1, 2, 3]

@@ -331,3 +331,53 @@ def test_client_side_matte_check_matches_the_parser(value: str, allow_auto: bool
 
     assert outcome(lambda: check_matte_color(value, allow_auto=allow_auto)) == outcome(
         lambda: parse_matte_color(value, allow_auto=allow_auto))
+
+
+def test_console_script_prints_the_whole_envelope_and_records_history(
+    samples: dict[str, Path], codex_home: Path
+) -> None:
+    """The installed script ends without interpreter teardown: nothing may be lost."""
+    script = Path(sys.executable).with_name("gpt-image-2")
+    if not script.is_file():
+        pytest.skip("console script not installed next to this interpreter")
+    env = {**os.environ, "CODEX_HOME": str(codex_home)}
+    out = samples["green"].parent / "script-out.png"
+    runs = {
+        "verify": ([str(script), "--json", "transparent", "verify", "--input",
+                    str(samples["clean"])], 0),
+        "extract": ([str(script), "--json", "transparent", "extract", "--input",
+                     str(samples["green"]), "--out", str(out)], 0),
+        "missing": ([str(script), "--json", "transparent", "verify", "--input",
+                     str(samples["green"].parent / "nope.png")], 1),
+    }
+    for name, (argv, expected) in runs.items():
+        proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == expected, (name, proc.stdout, proc.stderr)
+        payload = json.loads(proc.stdout)
+        assert payload["ok"] is (expected == 0)
+    assert out.is_file()
+    job_id = json.loads(subprocess.run(runs["extract"][0], env=env, capture_output=True,
+                                       text=True, timeout=120).stdout)["history"]["job_id"]
+    db = codex_home / "gpt-image-2-skill" / "history.sqlite"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM jobs WHERE id = ?", (job_id,)).fetchone() == (1,)
+
+
+def test_fast_path_tunes_only_a_fresh_process(samples: dict[str, Path], codex_home: Path) -> None:
+    code = (
+        "import json, os, sys\n"
+        "from gpt_image_2.cli.transparent_local import run_local\n"
+        "rc = run_local(sys.argv[1:], 'embedded')\n"  # not the console script: no fast exit
+        "print(json.dumps([os.environ.get(k) for k in ('OPENBLAS_NUM_THREADS',"
+        " 'NUMPY_MADVISE_HUGEPAGE')]), file=sys.stderr)\n"
+        "sys.exit(rc)\n"
+    )
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_NUM_THREADS", "NUMPY_MADVISE_HUGEPAGE")}
+    env["CODEX_HOME"] = str(codex_home)
+    proc = subprocess.run([sys.executable, "-c", code, "--json", "transparent", "verify",
+                           "--input", str(samples["clean"])], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["ok"] is True
+    assert json.loads(proc.stderr.strip().splitlines()[-1]) == ["1", "0"]

@@ -82,7 +82,8 @@ async def test_upstream_400_fails_the_job_without_retry(
     assert "retry_scheduled" not in [e["type"] for e in events]
     assert len(fake_openai.requests) == 1
     job_dir = Path(job["metadata"]["recovery"]["job_dir"])
-    assert [p.name for p in job_dir.iterdir()] == []
+    # no spool and no output; only the recovery evidence (spec/web.md §11.1)
+    assert [p.name for p in job_dir.iterdir()] == ["recovery_state.json"]
 
 
 async def test_upstream_500_is_retried_then_fails(

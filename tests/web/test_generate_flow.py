@@ -71,6 +71,9 @@ async def test_generate_completes_with_output_history_and_events(
     listing = (await api.get("/api/jobs")).json()
     assert listing["jobs"][0]["id"] == job_id
     assert listing["total"] == 1
-    # nothing but the output (and the raw response spool) in the job folder
+    # nothing but the output, the raw response spool and the recovery evidence
     names = sorted(p.name for p in out.parent.iterdir())
-    assert names == ["out.png", "raw_response.json"]
+    assert names == ["out.png", "raw_response.json", "recovery_state.json"]
+    state = json.loads((out.parent / "recovery_state.json").read_text())
+    assert state["stage"] == "response_received"
+    assert [a["raw_response_path"] for a in state["attempts"]] == ["raw_response.json"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,6 +70,6 @@ def run_serve(args: argparse.Namespace) -> int:
     print(f"gpt-image-2 listening on http://{settings.web_host}:{settings.web_port}",
           file=sys.stderr, flush=True)
     uvicorn.run(app, host=settings.web_host, port=settings.web_port,
-                log_level=os.environ.get("GPT_IMAGE_2_LOG_LEVEL", "warning"),
+                log_level=settings.log_level,
                 proxy_headers=True, forwarded_allow_ips=settings.web_forwarded_allow_ips)
     return 0

@@ -16,6 +16,7 @@ __all__ = [
     "BUILTIN_DEFAULTS",
     "EDIT_REGION_MODES",
     "default_model",
+    "keep_stored_secret",
     "merge_credentials",
     "remove_provider",
     "set_credential",
@@ -83,6 +84,20 @@ def merge_credentials(
         else:
             raise AppError("secret_source_unsupported", f"Unsupported secret source: {source}")
     return merged, writes
+
+
+def keep_stored_secret(ref: Any, old: Any) -> Any:
+    """A ``file`` reference sent back with an empty (or redacted, non-string) value keeps the
+    value stored in the same slot; the view-only ``present`` flag is dropped."""
+    if not isinstance(ref, dict):
+        return ref
+    out = {k: v for k, v in ref.items() if k != "present"}
+    value = out.get("value")
+    if out.get("source", "file") == "file" and (not isinstance(value, str) or not value):
+        stored = old.get("value") if isinstance(old, dict) and old.get(
+            "source", "file") == "file" else None
+        out["value"] = stored if isinstance(stored, str) else ""
+    return out
 
 
 def upsert_provider(

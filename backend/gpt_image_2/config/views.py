@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ..redact import redact
 from ..settings import DEFAULT_OPENAI_API_BASE
 from .credentials import credential_status
+from .storage import storage_view
 
 __all__ = [
     "builtin_provider_views",
@@ -46,12 +47,15 @@ def redact_proxy_url(url: Any) -> Any:
     return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, parts.fragment))
 
 
-def proxy_view(proxy: Any) -> Any:
+def proxy_view(proxy: Any) -> dict[str, Any]:
+    """``{mode, url, no_proxy}`` with the URL's ``user:password`` removed."""
     if not isinstance(proxy, dict):
-        return proxy
+        proxy = {}
     no_proxy = proxy.get("no_proxy")
-    return {"mode": proxy.get("mode", "system"), "url": redact_proxy_url(proxy.get("url")),
-            "no_proxy": list(no_proxy) if isinstance(no_proxy, list) else []}
+    url = redact_proxy_url(proxy.get("url"))
+    return {"mode": str(proxy.get("mode") or "system"),
+            "url": url if isinstance(url, str) and url else None,
+            "no_proxy": [str(h) for h in no_proxy] if isinstance(no_proxy, list) else []}
 
 
 def _is_ref(value: Any) -> bool:
@@ -100,14 +104,18 @@ def redacted_document(doc: dict[str, Any], shared_dir: Path) -> dict[str, Any]:
     providers: dict[str, Any] = found if isinstance(found, dict) else {}
     out["providers"] = {name: provider_view(name, providers[name]) for name in sorted(providers)}
     out["proxy"] = proxy_view(doc.get("proxy") or {"mode": "system"})
+    logging = doc.get("logging")
+    out["logging"] = {**(logging if isinstance(logging, dict) else {}),
+                      "debug": bool(logging.get("debug")) if isinstance(logging, dict) else False}
     paths = out.get("paths")
     if isinstance(paths, dict):
         legacy = paths.setdefault("legacy_shared_codex_dir", {"enabled_for_read": True})
         if isinstance(legacy, dict) and not legacy.get("path"):
             legacy["path"] = str(shared_dir)
-    for key in ("notifications", "storage"):
-        if key in out:
-            out[key] = redact_refs(out[key], key, key)
+    if "notifications" in out:
+        out["notifications"] = redact_refs(out["notifications"], "notifications", "notifications")
+    if "storage" in out:
+        out["storage"] = storage_view(out["storage"], str(shared_dir / "storage" / "fallback"))
     result = redact(out)
     assert isinstance(result, dict)
     return result

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..config.models import LoggingSettings, ProxyView
+
 __all__ = [
     "AuthInspectPayload",
     "AuthRefreshPayload",
@@ -68,8 +70,8 @@ class ServerConfig(BaseModel):
     notifications: dict[str, Any]
     storage: dict[str, Any]
     paths: dict[str, Any]
-    proxy: dict[str, Any]
-    logging: dict[str, Any]
+    proxy: ProxyView
+    logging: LoggingSettings
     config_file: str
 
 

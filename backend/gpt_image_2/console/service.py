@@ -28,6 +28,7 @@ from ..config.mutations import (
     set_default,
     upsert_provider,
 )
+from ..config.proxy import effective_proxy, prepare_proxy, proxy_secrets
 from ..config.store import default_document
 from ..config.views import builtin_provider_views, redacted_document
 from ..errors import AppError, InvalidArgument
@@ -115,8 +116,10 @@ class ConsoleService:
             entry["supports_n"] = body.supports_n
         if body.edit_region_mode is not None:
             entry["edit_region_mode"] = body.edit_region_mode
-        if body.proxy is not None:
-            entry["proxy"] = body.proxy
+        if body.proxy is not None:  # validated; a redacted URL keeps the stored user:password
+            old_proxy = existing_entry.get("proxy") if isinstance(existing_entry, dict) else None
+            entry["proxy"] = prepare_proxy(body.proxy, old_proxy)
+            self.runner.secrets.add(*proxy_secrets(entry["proxy"]))
 
         def check(doc: dict[str, Any]) -> None:
             upsert_provider(doc, name, entry, set_default=body.set_default,
@@ -139,8 +142,13 @@ class ConsoleService:
         return await self.server_config()
 
     async def test_provider(self, name: str, overrides: ProviderOverrides) -> ProviderTestResult:
-        return await diagnostics.test_provider(name, self._inputs(overrides), self.runner.http,
-                                               USER_AGENT)
+        """The probe goes through the provider's effective proxy (spec/providers.md §7.5)."""
+        inputs = self._inputs(overrides)
+        http = self.runner.http
+        if self.runner.clients is not None and name in inputs.providers:
+            proxy = effective_proxy(inputs.config.get("proxy"), inputs.providers[name])
+            http = self.runner.clients.for_proxy(proxy)
+        return await diagnostics.test_provider(name, inputs, http, USER_AGENT)
 
     # -- secrets ----------------------------------------------------------------
     def _provider_credentials(self, provider: str) -> dict[str, Any]:

@@ -1,69 +1,227 @@
-"""Async engines with the pragmas the shared history file needs.
+"""Engines with the pragmas the shared history file needs, and the way to use them.
 
-SQLite: WAL, ``synchronous=NORMAL``, 5 s busy timeout and foreign keys on for
-every connection (the reference's SQLite has them on by default).
+SQLite: WAL, ``synchronous=NORMAL``, foreign keys on for every connection (the
+reference's SQLite has them on by default).
 
-Writes go through one connection that opens every transaction with
-``BEGIN IMMEDIATE``: in-process writers queue on the pool instead of racing,
-and a transaction never has to upgrade a read snapshot to a write lock (the
-upgrade fails at once with "database is locked" when another writer got in
-first). Reads use a separate pool and never wait for writers (WAL). Other
-processes (a CLI next to a server) are absorbed by the busy timeout.
+Repository code is written as plain synchronous functions of a SQLAlchemy
+``Connection`` handed to :meth:`Database.write` or :meth:`Database.read`, one
+transaction per call. For SQLite (see docs/decisions/0007-history-database.md):
+
+* A call runs on the event loop itself, with the stdlib driver: a job's writes
+  are a few short statements on a WAL file (no fsync), cheaper than the thread
+  round trip that would carry them elsewhere. ``offload=True`` sends a call
+  that can take long (a search over 100,000 rows, a re-index) to a thread.
+* Nothing on the loop ever waits for a lock. Writes open their transaction
+  with ``BEGIN IMMEDIATE`` on the one writer connection, whose busy timeout is
+  zero: when another process (a CLI next to the server) holds the write lock,
+  the call gets "busy" at once, sleeps asynchronously and tries again, for up
+  to :data:`BUSY_TIMEOUT_MS`; later writes queue behind it in order. Reads
+  never wait for writers (WAL).
+* The writer does not checkpoint on commit; a passive checkpoint runs in a
+  thread every :data:`CHECKPOINT_EVERY` commits instead, so a commit never
+  copies the WAL into the database while the loop waits.
 
 The URL is a setting, so PostgreSQL (asyncpg) can replace SQLite without
-touching callers; the SQLite-only parts (pragmas, BEGIN IMMEDIATE, the search
-index) are skipped for other dialects.
+touching callers: other dialects run the same functions through an
+``AsyncEngine`` with ``run_sync``. The SQLite-only parts (pragmas, BEGIN
+IMMEDIATE, the search index) are skipped for other dialects.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+import contextvars
+import logging
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import QueuePool
 
 from .search import create_index
-from .tables import metadata
+from .tables import jobs, metadata
 
-__all__ = ["Database", "open_database"]
+__all__ = ["BUSY_TIMEOUT_MS", "CHECKPOINT_EVERY", "Database", "open_database"]
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+"""How long a statement waits for another process's lock (async retries on the loop)."""
+CHECKPOINT_EVERY = 256
+"""Write commits between two passive WAL checkpoints."""
+READ_THREADS = 2
+
+T = TypeVar("T")
+
+
+def _is_busy(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", exc)
+    if not isinstance(orig, sqlite3.OperationalError):
+        return False
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(orig) or "busy" in str(orig)
 
 
 @dataclass
 class Database:
-    writer: AsyncEngine
-    reader: AsyncEngine
+    """The history database. ``writer``/``reader`` are the underlying engines: sync
+    ``Engine`` objects for SQLite, one shared ``AsyncEngine`` otherwise."""
+
+    writer: Engine | AsyncEngine
+    reader: Engine | AsyncEngine
     search: bool
+    _threads: ThreadPoolExecutor | None = field(default=None, repr=False)
+    _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    _commits: int = 0
+    _checkpoint: asyncio.Future[Any] | None = field(default=None, repr=False)
+    _held: dict[str, Connection] = field(default_factory=dict, repr=False)
+    """Connections kept open between calls: "write" (the writer's one connection) and
+    "read" (the loop's own read connection); threads check readers out of the pool."""
 
     @property
     def is_sqlite(self) -> bool:
         return self.writer.dialect.name == "sqlite"
 
+    async def write(self, fn: Callable[[Connection], T], *, offload: bool = False) -> T:
+        """Run ``fn(conn)`` in one write transaction; commit when it returns.
+
+        ``fn`` may run more than once (a busy database is retried from the start),
+        so it must not have effects outside the transaction."""
+        if isinstance(self.writer, AsyncEngine):
+            async with self.writer.begin() as conn:
+                return await conn.run_sync(fn)
+        engine = self.writer
+
+        def run() -> T:
+            return self._transaction("write", engine, fn)
+
+        if not offload and not self._write_lock.locked():
+            try:
+                return self._committed(run())
+            except OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+        async with self._write_lock:  # in order behind earlier waiting writes
+            return self._committed(await self._retry(run, offload))
+
+    async def read(self, fn: Callable[[Connection], T], *, offload: bool = False) -> T:
+        """Run ``fn(conn)`` on a read connection (one snapshot for the whole call)."""
+        if isinstance(self.reader, AsyncEngine):
+            async with self.reader.connect() as conn:
+                return await conn.run_sync(fn)
+        engine = self.reader
+
+        def run() -> T:
+            with engine.connect() as conn:  # rolled back (the read ends) on close
+                return fn(conn)
+
+        if not offload:
+            try:
+                return self._transaction("read", engine, fn)
+            except OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+        return await self._retry(run, offload)
+
+    def _transaction(self, name: str, engine: Engine, fn: Callable[[Connection], T]) -> T:
+        """``fn`` in a transaction on a held connection (no pool round trip per call);
+        after any error the connection is closed and the next call opens a new one."""
+        conn = self._held.get(name)
+        if conn is None:
+            conn = self._held[name] = engine.connect()
+        try:
+            with conn.begin():
+                return fn(conn)
+        except BaseException:
+            self._held.pop(name, None)
+            with contextlib.suppress(Exception):
+                conn.close()
+            raise
+
+    async def _retry(self, run: Callable[[], T], offload: bool) -> T:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BUSY_TIMEOUT_MS / 1000
+        delay = 0.001
+        while True:
+            try:
+                if offload:
+                    ctx = contextvars.copy_context()
+                    return await loop.run_in_executor(self._threads, ctx.run, run)
+                return run()
+            except OperationalError as exc:
+                if not _is_busy(exc) or loop.time() + delay > deadline:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
+    def _committed(self, value: T) -> T:
+        self._commits += 1
+        if self._commits % CHECKPOINT_EVERY == 0 and self._checkpoint is None:
+            loop = asyncio.get_running_loop()
+            self._checkpoint = loop.run_in_executor(self._threads, self._run_checkpoint)
+            self._checkpoint.add_done_callback(self._checkpoint_done)
+        return value
+
+    def _run_checkpoint(self) -> None:
+        assert isinstance(self.reader, Engine)
+        with self.reader.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _checkpoint_done(self, future: asyncio.Future[Any]) -> None:
+        self._checkpoint = None
+        if not future.cancelled() and future.exception() is not None:
+            log.warning("WAL checkpoint failed: %s", future.exception())
+
     async def dispose(self) -> None:
-        await self.writer.dispose()
-        await self.reader.dispose()
+        if isinstance(self.writer, AsyncEngine):
+            await self.writer.dispose()
+            return
+        if self._checkpoint is not None:
+            with contextlib.suppress(Exception):
+                await self._checkpoint
+        if self._threads is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self._threads.shutdown)
+        for conn in self._held.values():
+            conn.close()
+        self._held.clear()
+        self.writer.dispose()
+        if not isinstance(self.reader, AsyncEngine):
+            self.reader.dispose()
 
 
-def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
-    kwargs: dict[str, Any] = {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}}
-    if writer:
-        kwargs.update(pool_size=1, max_overflow=0, pool_timeout=60)
-    engine = create_async_engine(url, **kwargs)
+def _sqlite_engine(url: str, *, writer: bool) -> Engine:
+    engine = create_engine(
+        url,
+        poolclass=QueuePool,
+        # the writer: the loop's one connection; readers: the loop's and each thread's
+        pool_size=1 if writer else READ_THREADS + 1,
+        max_overflow=0 if writer else READ_THREADS,
+        pool_timeout=BUSY_TIMEOUT_MS / 1000,
+        connect_args={"timeout": 0, "check_same_thread": False},
+    )
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_conn.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA busy_timeout=0")  # waits are async retries (Database._retry)
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if writer:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")  # Database._committed does it
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
@@ -75,21 +233,34 @@ def _migrate(sync_conn: Any) -> bool:
     columns = {c["name"] for c in inspect(sync_conn).get_columns("jobs")}
     if "deleted_at" not in columns:
         sync_conn.execute(text("ALTER TABLE jobs ADD COLUMN deleted_at TEXT"))
+    for index in jobs.indexes:  # create_all skips indexes added to an existing table
+        index.create(sync_conn, checkfirst=True)
     if sync_conn.dialect.name == "sqlite":
         return create_index(sync_conn)
     return False
 
 
+def _sync_sqlite_url(url: str) -> str:
+    """``sqlite+aiosqlite://…`` (the documented async form) → the stdlib driver."""
+    scheme, sep, rest = url.partition("://")
+    return f"sqlite+pysqlite{sep}{rest}" if scheme.startswith("sqlite") else url
+
+
 async def open_database(history_file: Path, database_url: str | None = None) -> Database:
     """Create the engines and run the idempotent migrations."""
-    url = database_url or f"sqlite+aiosqlite:///{history_file}"
+    url = database_url or f"sqlite:///{history_file}"
     if url.startswith("sqlite"):
         if database_url is None:
             history_file.parent.mkdir(parents=True, exist_ok=True)
-        writer = _sqlite_engine(url, writer=True)
-        reader = _sqlite_engine(url, writer=False)
+        url = _sync_sqlite_url(url)
+        db = Database(
+            writer=_sqlite_engine(url, writer=True),
+            reader=_sqlite_engine(url, writer=False),
+            search=False,
+            _threads=ThreadPoolExecutor(READ_THREADS, thread_name_prefix="history"),
+        )
     else:
-        writer = reader = create_async_engine(url)
-    async with writer.begin() as conn:
-        search = await conn.run_sync(_migrate)
-    return Database(writer=writer, reader=reader, search=bool(search))
+        engine = create_async_engine(url)
+        db = Database(writer=engine, reader=engine, search=False)
+    db.search = bool(await db.write(_migrate, offload=True))
+    return db

@@ -44,6 +44,11 @@ Index(
     jobs.c.created_at.desc(),
     jobs.c.id.desc(),
 )
+# Ours (extra indexes are compatible): the exact-match history filters ?provider= / ?command=.
+Index(
+    "idx_jobs_provider_created_at_id", jobs.c.provider, jobs.c.created_at.desc(), jobs.c.id.desc()
+)
+Index("idx_jobs_command_created_at_id", jobs.c.command, jobs.c.created_at.desc(), jobs.c.id.desc())
 
 output_uploads = Table(
     "output_uploads",

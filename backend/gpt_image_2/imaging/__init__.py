@@ -21,14 +21,21 @@ Errors are :class:`gpt_image_2.errors.AppError` with the spec's codes.
 
 from __future__ import annotations
 
-from .chroma import ChromaResult, extract_chroma
-from .codecs import DecodedImage, decode_image, decode_images, encode_png
-from .dual import DualResult, extract_dual
-from .matte import format_hex, parse_matte_color, sample_matte
-from .presets import MATERIALS, ChromaSettings, resolve_chroma_settings, widen_f32
-from .profiles import PROFILE_NAMES, PROFILES
-from .report import VerifyReport
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Every surface verifies, so the verifier loads with the package; it must come
+# before ``def verify`` below, which replaces the submodule attribute of that name.
 from .verify import verify_rgba
+
+if TYPE_CHECKING:  # loaded on first use (below): `transparent verify` needs no extractor
+    from .chroma import ChromaResult, extract_chroma
+    from .codecs import DecodedImage, decode_image, decode_images, encode_png
+    from .dual import DualResult, extract_dual
+    from .matte import format_hex, parse_matte_color, sample_matte
+    from .presets import MATERIALS, ChromaSettings, resolve_chroma_settings, widen_f32
+    from .profiles import PROFILE_NAMES, PROFILES
+    from .report import VerifyReport
 
 __all__ = [
     "MATERIALS",
@@ -52,6 +59,41 @@ __all__ = [
     "verify_rgba",
     "widen_f32",
 ]
+
+_HOMES = {
+    "ChromaResult": "chroma",
+    "extract_chroma": "chroma",
+    "DecodedImage": "codecs",
+    "decode_image": "codecs",
+    "decode_images": "codecs",
+    "encode_png": "codecs",
+    "DualResult": "dual",
+    "extract_dual": "dual",
+    "format_hex": "matte",
+    "parse_matte_color": "matte",
+    "sample_matte": "matte",
+    "MATERIALS": "presets",
+    "ChromaSettings": "presets",
+    "resolve_chroma_settings": "presets",
+    "widen_f32": "presets",
+    "PROFILE_NAMES": "profiles",
+    "PROFILES": "profiles",
+    "VerifyReport": "report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public names' modules on first use (PEP 562); each is then cached."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
 
 
 def verify(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["F32", "U8", "flat_indices", "u8"]
+__all__ = ["F32", "U8", "Beside", "flat_indices", "gather_px", "scatter_px", "u8"]
 
 U8 = npt.NDArray[np.uint8]
 F32 = npt.NDArray[np.float32]
@@ -25,3 +26,55 @@ def flat_indices(mask: Any) -> npt.NDArray[np.intp]:
 def u8(array: Any) -> U8:
     """Type an OpenCV/numpy result known to be a uint8 array as ``U8`` (no copy)."""
     return cast(U8, array)
+
+
+def gather_px(rgba: U8, idx: npt.NDArray[np.intp]) -> U8:
+    """Pixels ``idx`` (flat indices) of an (H, W, 4) uint8 image as (n, 4) uint8.
+
+    On a C-contiguous image this is one 4-byte load per pixel (about 2x faster
+    than indexing rows of a (H*W, 4) view).
+    """
+    if rgba.flags.c_contiguous:
+        return rgba.view(np.uint32).reshape(-1)[idx].view(np.uint8).reshape(-1, 4)
+    return rgba.reshape(-1, 4)[idx]
+
+
+def scatter_px(out: U8, idx: npt.NDArray[np.intp], px: U8) -> None:
+    """``out``'s pixels ``idx`` (flat indices) = ``px`` (n, 4) uint8; ``out`` is (H, W, 4)."""
+    if out.flags.c_contiguous and px.flags.c_contiguous:
+        out.view(np.uint32).reshape(-1)[idx] = px.view(np.uint32).reshape(-1)
+    else:
+        out.reshape(-1, 4)[idx] = px
+
+
+T = TypeVar("T")
+
+
+class Beside(Generic[T]):
+    """Run ``fn(*args)`` in a plain thread now; :meth:`result` joins it (re-raising errors).
+
+    For OpenCV/numpy work that releases the GIL, so that it overlaps with the
+    caller's own work on a second core. (``threading`` only: ``concurrent.futures``
+    would add its import cost to every one-shot CLI run.)
+    """
+
+    def __init__(self, fn: Callable[..., T], *args: Any) -> None:
+        import threading
+
+        self._value: T | None = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._value = fn(*args)
+            except BaseException as exc:  # re-raised in the caller's thread
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def result(self) -> T:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return cast(T, self._value)

@@ -46,10 +46,15 @@ class AlignmentReport:
 
 
 def _negative_samples(dark: U8, light: U8) -> int:
-    drop = cv2.subtract(dark, light)
-    _, hit = cv2.threshold(drop, 2, 1, cv2.THRESH_BINARY)
-    total = int(cv2.countNonZero(hit.reshape(hit.shape[0], -1)))
-    return total - int(np.count_nonzero(hit[..., 3]))
+    """Channel samples (R, G, B) where ``dark - light > 2``, from per-channel histograms."""
+    drop = cv2.subtract(dark, light)  # saturates at 0 where light >= dark
+    if drop.shape[0] * drop.shape[1] >= 1 << 24:  # float32 histogram bins stop being exact
+        return int(np.count_nonzero(drop[..., :3] > 2))
+    total = 0
+    for c in range(3):
+        hist = cv2.calcHist([drop], [c], None, [256], [0, 256])
+        total += round(float(hist[3:].sum()))
+    return total
 
 
 def _channel_noise(dark: U8, light: U8) -> float:

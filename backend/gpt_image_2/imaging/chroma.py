@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ._types import flat_indices, u8
+from ._types import flat_indices, gather_px, scatter_px, u8
 from .matte import RGB, border_noise, matte_channels, sample_matte
 from .presets import ChromaSettings
 from .profiles import TRANSPARENT_ALPHA_MAX
@@ -51,6 +51,10 @@ _STRONG_TINT_LEVEL = 0.45
 _MARGIN = 4
 # Solid pixels this close to a non-solid one are re-measured by projection.
 _CORE_KERNEL = np.ones((3, 3), np.uint8)
+# 8-neighbourhood without the centre: dilating with it marks pixels that have a neighbour.
+_RING_KERNEL = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], np.uint8)
+# Look for lone noise pixels when the subject's box covers more than this share.
+_LONE_CHECK_SHARE = 0.25
 _SQRT3 = float(np.sqrt(3.0))
 
 
@@ -128,12 +132,14 @@ def _close_enclosed(solid: U8, moderate: U8, background: U8) -> None:
 
 
 def _classify(
-    rgba: U8, matte: RGB, background: U8, settings: ChromaSettings
+    rgba: U8, matte: RGB, background: U8, settings: ChromaSettings, *, enclosure: bool = True
 ) -> tuple[U8, U8, float, int]:
     """Solid mask, per-pixel score, score->a_hi scale and the matte's hue range.
 
     For saturated mattes the score is the matte-hue excess ``e`` and
     ``a_hi = 1 + scale*e``; otherwise it is the distance to the matte (scale 0).
+    ``enclosure=False`` skips :func:`_close_enclosed` (for lone pixels, which
+    always touch the matte).
     """
     split = matte_channels(matte)
     hue_range = 0
@@ -152,11 +158,42 @@ def _classify(
     strong_max = int((1.0 - _STRONG_TINT_LEVEL) * hue_range)
     _, solid = cv2.threshold(score, solid_max, 255, cv2.THRESH_BINARY_INV)
     solid = u8(cv2.bitwise_and(solid, cv2.bitwise_not(background)))
-    if strong_max > solid_max:
+    if enclosure and strong_max > solid_max:
         moderate = cv2.inRange(score, solid_max + 1, strong_max)
         moderate = u8(cv2.bitwise_and(moderate, cv2.bitwise_not(background)))
         _close_enclosed(solid, moderate, background)
     return solid, score, -1.0 / hue_range, hue_range
+
+
+def _lone_split(subject: U8) -> tuple[tuple[int, int, int, int], U8 | None]:
+    """Bounding box of the non-matte pixels that have a non-matte 8-neighbour, plus the rest.
+
+    Sensor noise leaves a few pixels just outside the matte tolerance all over
+    the frame, so the plain bounding box is the whole image. A *lone* pixel
+    (all 8 neighbours are matte) is keyed from its own colour only (it is never
+    solid core, never enclosed, and has no core pixel within the band radius
+    once it lies outside the margin), so lone pixels outside the box are solved
+    on their own and the box shrinks back to the subject.
+    """
+    has_neighbour = u8(cv2.dilate(subject, _RING_KERNEL))
+    joined = u8(cv2.bitwise_and(subject, has_neighbour))
+    box = cv2.boundingRect(joined)
+    lone = u8(cv2.bitwise_and(subject, cv2.bitwise_not(has_neighbour)))
+    return (int(box[0]), int(box[1]), int(box[2]), int(box[3])), lone
+
+
+def _solve_lone(
+    rgba: U8, out: U8, flat_idx: npt.NDArray[np.intp], matte: RGB, noise: float, tol: float,
+    settings: ChromaSettings,
+) -> None:
+    """Key lone pixels (flat indices into (H, W)) as a 1-row strip, written into ``out``."""
+    strip = gather_px(rgba, flat_idx).reshape(1, flat_idx.size, 4)
+    no_matte = np.zeros((1, flat_idx.size), np.uint8)
+    _, score, scale, _ = _classify(strip, matte, no_matte, settings, enclosure=False)
+    strip_out = np.zeros_like(strip)
+    _solve(strip, strip_out, np.arange(flat_idx.size), no_matte, score, scale, matte, noise,
+           tol, settings)
+    scatter_px(out, flat_idx, strip_out[0])
 
 
 def extract_chroma(rgba: U8, settings: ChromaSettings) -> ChromaResult:
@@ -164,6 +201,7 @@ def extract_chroma(rgba: U8, settings: ChromaSettings) -> ChromaResult:
     if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
         raise ValueError("extract_chroma expects an (H, W, 4) uint8 array")
     rgba = np.ascontiguousarray(rgba)
+    height, width = int(rgba.shape[0]), int(rgba.shape[1])
     if settings.matte is None:
         est = sample_matte(rgba)
         matte, source, noise = est.color, "auto-sampled", est.noise
@@ -173,26 +211,56 @@ def extract_chroma(rgba: U8, settings: ChromaSettings) -> ChromaResult:
     tol = _tolerance(noise, settings.threshold)
     out = np.zeros(rgba.shape, np.uint8)  # calloc: untouched pages cost nothing
     background = _background(rgba, matte, tol)
-    x, y, w, h = cv2.boundingRect(cv2.bitwise_not(background))
-    if w == 0 or h == 0:
-        return ChromaResult(rgba=out, matte=matte, matte_source=source, tolerance=tol)
-    # Work on the bounding box of non-background pixels plus a margin.
-    x0, y0 = max(x - _MARGIN, 0), max(y - _MARGIN, 0)
-    x1, y1 = min(x + w + _MARGIN, rgba.shape[1]), min(y + h + _MARGIN, rgba.shape[0])
-    roi = np.ascontiguousarray(rgba[y0:y1, x0:x1])
-    roi_bg = np.ascontiguousarray(background[y0:y1, x0:x1])
+    subject = u8(cv2.bitwise_not(background))
+    x, y, w, h = cv2.boundingRect(subject)
+    lone: U8 | None = None
+    if w * h > _LONE_CHECK_SHARE * height * width:
+        (x, y, w, h), lone = _lone_split(subject)
+    if w > 0 and h > 0:
+        # Work on the bounding box of non-background pixels plus a margin.
+        x0, y0 = max(x - _MARGIN, 0), max(y - _MARGIN, 0)
+        x1, y1 = min(x + w + _MARGIN, width), min(y + h + _MARGIN, height)
+        _key_box(rgba, out, background, (x0, y0, x1, y1), matte, noise, tol, settings)
+        if lone is not None:
+            lone[y0:y1, x0:x1] = 0  # lone pixels inside the box were keyed with it
+    if lone is not None:
+        idx = flat_indices(lone)
+        if idx.size:
+            _solve_lone(rgba, out, idx, matte, noise, tol, settings)
+    return ChromaResult(rgba=out, matte=matte, matte_source=source, tolerance=tol)
+
+
+def _key_box(
+    rgba: U8, out: U8, background: U8, box: tuple[int, int, int, int], matte: RGB,
+    noise: float, tol: float, settings: ChromaSettings,
+) -> None:
+    """Key the pixels of ``box`` (x0, y0, x1, y1) of ``rgba`` into the zeroed ``out``.
+
+    A box spanning the full width is a contiguous block of rows, worked on in
+    place (no copies of the input or the output).
+    """
+    x0, y0, x1, y1 = box
+    full_width = x0 == 0 and x1 == rgba.shape[1]
+    if full_width:
+        roi, roi_bg, roi_out = rgba[y0:y1], background[y0:y1], out[y0:y1]
+    else:
+        roi = np.ascontiguousarray(rgba[y0:y1, x0:x1])
+        roi_bg = np.ascontiguousarray(background[y0:y1, x0:x1])
+        roi_out = np.zeros_like(roi)
     solid, score, scale, _ = _classify(roi, matte, roi_bg, settings)
     core = u8(cv2.erode(solid, _CORE_KERNEL, borderType=cv2.BORDER_REPLICATE))
-    roi_out = u8(cv2.bitwise_and(roi, roi, mask=core))
+    kept = cv2.bitwise_and(roi, roi, dst=roi_out, mask=core)
+    if kept is not roi_out:  # OpenCV wrote a new array instead of the view
+        roi_out[...] = kept
     todo = cv2.bitwise_not(cv2.bitwise_or(core, roi_bg))
     idx = flat_indices(todo)
     if idx.size:
         _solve(roi, roi_out, idx, core, score, scale, matte, noise, tol, settings)
-    if int(roi[..., 3].min()) <= TRANSPARENT_ALPHA_MAX:
+    if int(cv2.minMaxLoc(cv2.extractChannel(roi, 3))[0]) <= TRANSPARENT_ALPHA_MAX:
         # Source alpha can lower opaque pixels into the transparent class: scrub them.
         roi_out[roi_out[..., 3] <= TRANSPARENT_ALPHA_MAX, :3] = 0
-    out[y0:y1, x0:x1] = roi_out
-    return ChromaResult(rgba=out, matte=matte, matte_source=source, tolerance=tol)
+    if not full_width:
+        out[y0:y1, x0:x1] = roi_out
 
 
 def _solve(
@@ -208,7 +276,7 @@ def _solve(
     settings: ChromaSettings,
 ) -> None:
     """Alpha and colour of the undecided pixels ``idx`` (flat indices), written into ``out``."""
-    px = rgba.reshape(-1, 4)[idx]
+    px = gather_px(rgba, idx)
     luts = _cube_luts(matte)
     a_lo = np.maximum(np.maximum(luts[0][px[:, 0]], luts[1][px[:, 1]]), luts[2][px[:, 2]])
     s = score.reshape(-1)[idx].astype(np.float32)

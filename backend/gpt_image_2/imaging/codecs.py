@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import os
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import cast
 
 import cv2
@@ -107,7 +105,8 @@ def _read(source: ImageSource) -> tuple[bytes, str | None]:
         return bytes(source), None
     path = os.fspath(source)
     try:
-        return Path(path).read_bytes(), path
+        with open(path, "rb") as handle:
+            return handle.read(), path
     except OSError as exc:
         raise AppError(
             "image_read_failed", "Unable to open image file.", {"path": path, "error": str(exc)}
@@ -209,8 +208,13 @@ def decode_image(source: ImageSource) -> DecodedImage:
     try:
         if fmt == "png":
             color_type = _png_type(data)
-            fast = png.decode_fast(data)
-            rgba = _to_rgba(fast[1], bgr=False) if fast is not None else _cv2_decode(data, fmt)[0]
+            fast = png.decode(data)
+            if fast is None:
+                rgba = _cv2_decode(data, fmt)[0]
+            else:
+                rgba = _to_rgba(fast[1], bgr=False)
+                if fast[0].has_trns and fast[1].shape[2] in (1, 3):
+                    rgba = _apply_trns(data, rgba)
         else:
             rgba, channels = _cv2_decode(data, fmt)
             color_type = (
@@ -227,6 +231,8 @@ def decode_images(*sources: ImageSource) -> list[DecodedImage]:
     """Decode several images in parallel threads (the codecs release the GIL)."""
     if len(sources) <= 1:
         return [decode_image(s) for s in sources]
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(min(len(sources), 2)) as pool:
         return list(pool.map(decode_image, sources))
 

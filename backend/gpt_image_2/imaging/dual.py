@@ -18,6 +18,7 @@ Only pixels that are neither background nor opaque are computed in float32.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -25,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import AppError
-from ._types import flat_indices, u8
+from ._types import flat_indices, gather_px, scatter_px, u8
 from .alignment import AlignmentReport, alignment_report
 from .matte import RGB, sample_matte
 from .unmix import round_u8
@@ -94,6 +95,14 @@ def extract_dual(dark: U8, light: U8, *, paths: tuple[str, str] = ("", "")) -> D
         )
     dark = np.ascontiguousarray(dark)
     light = np.ascontiguousarray(light)
+    # The advisory alignment report needs only the inputs: it runs on the other core.
+    with ThreadPoolExecutor(1) as pool:
+        return _extract(dark, light, paths, pool.submit(alignment_report, dark, light))
+
+
+def _extract(
+    dark: U8, light: U8, paths: tuple[str, str], alignment: Future[AlignmentReport]
+) -> DualResult:
     bd, noise_d = _background(dark, (0, 0, 0))
     bl, noise_l = _background(light, (255, 255, 255))
     gap = np.array(bl, np.float32) - np.array(bd, np.float32)
@@ -112,8 +121,12 @@ def extract_dual(dark: U8, light: U8, *, paths: tuple[str, str] = ("", "")) -> D
     same = cv2.inRange(cv2.absdiff(dark, light), (0, 0, 0, 0), (tol, tol, tol, 255))
     opaque = cv2.bitwise_and(same, cv2.bitwise_not(background))
 
-    out = cv2.addWeighted(dark, 0.5, light, 0.5, 0.0)
-    out = u8(cv2.bitwise_and(out, out, mask=opaque))
+    # calloc'd output: only the pages that get opaque pixels are ever touched.
+    out = np.zeros(dark.shape, np.uint8)
+    mean = cv2.addWeighted(dark, 0.5, light, 0.5, 0.0)
+    if cv2.copyTo(mean, opaque, out) is not out:  # pragma: no cover - OpenCV reallocated
+        out = u8(cv2.bitwise_and(mean, mean, mask=opaque))
+    del mean
     out[..., 3] = opaque
     idx = flat_indices(u8(cv2.bitwise_not(cv2.bitwise_or(background, opaque))))
     bad = 0
@@ -132,7 +145,7 @@ def extract_dual(dark: U8, light: U8, *, paths: tuple[str, str] = ("", "")) -> D
         )
     return DualResult(
         rgba=out,
-        alignment=alignment_report(dark, light),
+        alignment=alignment.result(),
         dark_background=bd,
         light_background=bl,
         inconsistent_ratio=ratio,
@@ -154,8 +167,8 @@ def _solve(
 
     Works column by column on (n,) float32 arrays (faster than (n, 3) broadcasting).
     """
-    dpx = dark.reshape(-1, 4)[idx]
-    lpx = light.reshape(-1, 4)[idx]
+    dpx = gather_px(dark, idx)
+    lpx = gather_px(light, idx)
     d = [dpx[:, c].astype(np.float32) for c in range(3)]
     lt = [lpx[:, c].astype(np.float32) for c in range(3)]
     g = [np.float32(v) for v in gap]
@@ -185,5 +198,5 @@ def _solve(
         result[:, c] = round_u8(np.clip(colour, 0.0, 255.0))
     result[:, 3] = a8
     result[a8 <= 5, :3] = 0
-    out.reshape(-1, 4)[idx] = result
+    scatter_px(out, idx, result)
     return bad

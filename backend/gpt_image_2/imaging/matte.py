@@ -100,10 +100,23 @@ def _sigma(dev: npt.NDArray[np.int32]) -> float:
     the RMS is taken over the non-zero deviations only; fewer than 1 % non-zero
     deviations count as a clean matte.
     """
-    nonzero = dev[dev != 0]
+    nonzero = dev[dev != 0].astype(np.int64)
     if dev.size == 0 or nonzero.size < 0.01 * dev.size:
         return 0.0
-    return float(np.sqrt(np.mean(nonzero.astype(np.float64) ** 2)))
+    # Integer sum of squares: exact, so the same value as a float64 mean in any order.
+    return float(np.sqrt(int((nonzero * nonzero).sum()) / nonzero.size))
+
+
+def _sq_dist(
+    chans: npt.NDArray[np.int32], centre: tuple[int, ...] | list[int]
+) -> npt.NDArray[np.int32]:
+    """Squared distance of (3, n) int32 samples to ``centre`` (n,)."""
+    d = chans[0] - np.int32(centre[0])
+    total: npt.NDArray[np.int32] = d * d
+    for c in (1, 2):
+        d = chans[c] - np.int32(centre[c])
+        total += d * d
+    return total
 
 
 def _border_samples(rgb: U8) -> U8:
@@ -134,15 +147,14 @@ def sample_matte(rgba: U8) -> MatteEstimate:
     q = samples >> 3
     keys = (q[:, 0].astype(np.int32) << 10) | (q[:, 1].astype(np.int32) << 5) | q[:, 2]
     mode = int(np.bincount(keys, minlength=1 << 15).argmax())
-    centre = np.array([(mode >> 10) * 8 + 4, ((mode >> 5) & 31) * 8 + 4, (mode & 31) * 8 + 4])
-    diff = samples.astype(np.int32) - centre
-    near = samples[(diff * diff).sum(axis=1) <= 24 * 24]
-    color = np.median(near, axis=0)
-    med = np.array([int(np.floor(v + 0.5)) for v in color])
-    noise = _sigma(near.astype(np.int32) - med)
-    diff_all = samples.astype(np.int32) - med
+    centre = ((mode >> 10) * 8 + 4, ((mode >> 5) & 31) * 8 + 4, (mode & 31) * 8 + 4)
+    chans = samples.T.astype(np.int32)  # (3, n), one contiguous row per channel
+    near = chans[:, _sq_dist(chans, centre) <= 24 * 24]
+    color = np.median(near, axis=1)
+    med = [int(np.floor(v + 0.5)) for v in color]
+    noise = _sigma(near - np.array(med, np.int32)[:, None])
     tol = max(12.0, 4.0 * noise) * np.sqrt(3.0)
-    coverage = float(np.mean((diff_all * diff_all).sum(axis=1) <= tol * tol))
+    coverage = float(np.count_nonzero(_sq_dist(chans, med) <= tol * tol) / chans.shape[1])
     rgb: RGB = (int(med[0]), int(med[1]), int(med[2]))
     return MatteEstimate(color=rgb, noise=noise, coverage=coverage)
 

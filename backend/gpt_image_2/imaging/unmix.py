@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from ._types import scatter_px
 from .matte import RGB, matte_channels
 
 __all__ = ["band_colours", "finish_pixels", "project_alpha", "round_u8"]
@@ -96,33 +97,43 @@ def finish_pixels(
     Colours are un-mixed from the matte, and matte hue left in them is reduced by
     ``spill`` (n,); where ``use_colour`` they lean on the neighbour colour
     ``colour`` at low alpha. The output alpha never exceeds the source alpha;
-    alpha <= 5 gets RGB 0.
+    alpha <= 5 gets RGB 0. Works channel-major, (3, n), so that every array
+    operation is contiguous.
     """
-    m = np.array(matte, np.float32)
     a = np.clip(alpha, 0.0, 1.0)
     inv = np.float32(1.0) / np.maximum(a, np.float32(1.0 / 255.0))
-    rgb = px[:, :3].astype(np.float32)
-    rgb -= m
-    rgb *= inv[:, None]
-    rgb += m
+    rgb = np.empty((3, idx.size), np.float32)
+    for c in range(3):
+        channel = rgb[c]
+        np.subtract(px[:, c], np.float32(matte[c]), out=channel, dtype=np.float32)
+        channel *= inv
+        channel += np.float32(matte[c])
     np.clip(rgb, 0.0, 255.0, out=rgb)
     split = matte_channels(matte)
     if split is not None:
         dominant, other = split
-        ref = rgb[:, other[0]].copy()
+        ref = rgb[other[0]].copy()
         for c in other[1:]:
-            np.maximum(ref, rgb[:, c], out=ref)
+            np.maximum(ref, rgb[c], out=ref)
         for c in dominant:
-            excess = np.maximum(rgb[:, c] - ref, np.float32(0.0))
-            rgb[:, c] -= excess * spill
+            excess = np.maximum(rgb[c] - ref, np.float32(0.0))
+            rgb[c] -= excess * spill
     if use_colour.any():
         # Band pixels: trust the neighbour colour at low coverage, the un-mixed one at high.
         sel = np.flatnonzero(use_colour)
-        w = np.clip((a[sel] - np.float32(0.25)) * np.float32(2.0), 0.0, 1.0)[:, None]
-        rgb[sel] = w * rgb[sel] + (np.float32(1.0) - w) * colour[sel]
-    a8 = np.minimum(round_u8(a * np.float32(255.0)), px[:, 3])
+        w = np.clip((a[sel] - np.float32(0.25)) * np.float32(2.0), 0.0, 1.0)
+        for c in range(3):
+            rgb[c, sel] = w * rgb[c, sel] + (np.float32(1.0) - w) * colour[sel, c]
+    a8 = np.minimum(_round_unit(a * np.float32(255.0)), px[:, 3])
+    keep = a8 > 5
     result = np.empty((idx.size, 4), np.uint8)
-    result[:, :3] = round_u8(rgb)
+    for c in range(3):
+        # 0 <= value <= 255 here, so truncating value + 0.5 is round-half-up (= round_u8).
+        result[:, c] = _round_unit(rgb[c]) * keep
     result[:, 3] = a8
-    result[a8 <= 5, :3] = 0
-    out.reshape(-1, 4)[idx] = result
+    scatter_px(out, idx, result)
+
+
+def _round_unit(values: F32) -> U8:
+    """``round_u8`` for values already in [0, 255] (no clipping pass needed)."""
+    return (values + np.float32(0.5)).astype(np.uint8)

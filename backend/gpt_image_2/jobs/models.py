@@ -11,6 +11,7 @@ from ..providers.sizes import normalize_size
 __all__ = [
     "TERMINAL_EVENT_TYPES",
     "TERMINAL_STATUSES",
+    "ActiveJobsResponse",
     "DeleteJobResponse",
     "EditRequest",
     "EnqueueResponse",
@@ -167,3 +168,10 @@ class JobPageResponse(BaseModel):
     next_cursor: str | None
     has_more: bool
     total: int
+
+
+class ActiveJobsResponse(BaseModel):
+    """``GET /api/jobs/active``: every queued/running/uploading job, newest first."""
+
+    history_file: str
+    jobs: list[Job]

@@ -20,7 +20,7 @@ import anyio
 import httpx
 
 from ..config import ConfigStore
-from ..db import HistoryRepository
+from ..db import HistoryRepository, JobRow
 from ..errors import AppError
 from ..fsutil import atomic_write_bytes, epoch_seconds
 from ..paths import DataPaths
@@ -39,6 +39,7 @@ from ..providers import (
 )
 from ..providers.base import progress
 from ..providers.codex import CodexProvider
+from ..providers.http_clients import HttpClients
 from ..providers.images import extension_for
 from ..providers.options import check_request_operation
 from ..redact import SecretRegistry, redact
@@ -46,7 +47,9 @@ from ..settings import Settings
 from .batch import fan_out
 from .bus import EventBus
 from .inputs import load_edit_inputs
+from .models import JobEvent
 from .outputs import REQUEST_BODY_FILE, write_outputs
+from .recovery_state import RecoveryRecorder
 from .views import job_view
 
 __all__ = ["Executor", "JobOutcome", "JobRunner", "request_from_metadata", "write_outputs"]
@@ -109,6 +112,10 @@ class JobRunner:
     """Called with the job after its terminal event (notifications)."""
     """Commands with their own pipeline: ``executor(runner, job_id, meta, overrides, job_dir)``
     returns the outcome that the shared save/complete steps record."""
+    clients: HttpClients | None = None
+    """Outbound clients per effective proxy (providers/http_clients.py); None: ``http``."""
+    recorders: dict[str, RecoveryRecorder] = field(default_factory=dict)
+    """Per running job: writes ``recovery_state.json`` (request sent / body spooled)."""
 
     def __post_init__(self) -> None:
         self.prepare.setdefault("edit", load_edit_inputs)
@@ -131,6 +138,7 @@ class JobRunner:
             http=self.http, retry=self.retry_policy(overrides), timeout=timeout,
             max_download_bytes=self.settings.max_download_bytes, config=self.config,
             token_url=self.settings.codex_token_url, refresh_lock=self.refresh_lock,
+            clients=self.clients,
         )
 
     def inputs(self, overrides: ProviderOverrides) -> SelectionInputs:
@@ -158,7 +166,11 @@ class JobRunner:
         return spec
 
     def _context(self, job_id: str, job_dir: Path, slot: int | None = None) -> RunContext:
+        recorder = self.recorders.setdefault(job_id, RecoveryRecorder(job_dir))
+
         async def emit(kind: str, event_type: str, data: dict[str, Any]) -> None:
+            if event_type == "request.started":  # recovery evidence before every send
+                await recorder.request_started(slot)
             if slot is not None:
                 data = {**data, "slot": slot}
             await self.bus.emit(job_id, kind, event_type, data)
@@ -167,21 +179,16 @@ class JobRunner:
 
         async def spool(body: bytes) -> None:
             await anyio.to_thread.run_sync(atomic_write_bytes, job_dir / name, body)
+            await recorder.response_received(slot, len(body))
 
         return RunContext(emit=emit, spool_raw=spool, add_secret=self.secrets.add)
 
     # -- lifecycle ---------------------------------------------------------------
     async def run(self, job_id: str) -> None:
-        row = await self.repo.get_job(job_id)
+        row = await self.repo.claim_job(job_id, _claimed)
         if row is None or row.metadata is None:
-            return
+            return  # gone, or somebody else claimed or cancelled it
         meta = dict(row.metadata)
-        meta["updated_at"] = epoch_seconds()
-        meta.pop("error", None)
-        if not await self.repo.update_job(
-            job_id, status="running", metadata=meta, only_if_status=("queued",)
-        ):
-            return  # somebody else claimed or cancelled it
         await self.bus.emit(job_id, "local", "job.running", {"status": "running"})
         overrides = self.overrides.pop(job_id, ProviderOverrides())
         job_dir = self.paths.job_dir(job_id)
@@ -208,6 +215,7 @@ class JobRunner:
             )
         finally:
             self.cancel_requested.discard(job_id)
+            self.recorders.pop(job_id, None)
             self.bus.forget(job_id)
 
     async def _execute(
@@ -290,11 +298,11 @@ class JobRunner:
                 "error": outcome.error,
             }
         )
-        await self.repo.update_job(
+        row = await self.repo.update_job_row(
             job_id, status=outcome.status, provider=outcome.spec.selection.resolved,
             output_path=files[0]["path"] if files else None, metadata=meta,
         )
-        await self._terminal(job_id, outcome.status, output, outcome.error)
+        await self._terminal(job_id, outcome.status, output, outcome.error, row=row)
 
     async def _finish_failed(
         self, job_id: str, meta: dict[str, Any], error: AppError | None, *, status: str = "failed"
@@ -304,20 +312,31 @@ class JobRunner:
         if status == "cancelled":
             err = {"code": "cancelled", "message": "The job was cancelled."}
         meta.update({"error": err, "updated_at": epoch_seconds()})
-        await self.repo.update_job(job_id, status=status, metadata=meta)
-        await self._terminal(job_id, status, None, err)
+        row = await self.repo.update_job_row(job_id, status=status, metadata=meta)
+        await self._terminal(job_id, status, None, err, row=row)
 
     async def _terminal(
-        self, job_id: str, status: str, output: dict[str, Any] | None, error: Any
-    ) -> None:
-        row = await self.repo.get_job(job_id)
+        self, job_id: str, status: str, output: dict[str, Any] | None, error: Any,
+        *, row: JobRow | None = None,
+    ) -> JobEvent:
+        """Publish the terminal event with the job as stored (``row``: already read)."""
+        if row is None:
+            row = await self.repo.get_job(job_id)
         job = job_view(row).model_dump(mode="json") if row else None
-        await self.bus.emit(
+        event = await self.bus.emit(
             job_id, "local", f"job.{status}",
             {"status": status, "output": output, "error": error, "job": job},
         )
         if self.on_terminal is not None:
             self.on_terminal(job_id, job)
+        return event
+
+
+def _claimed(meta: dict[str, Any]) -> dict[str, Any]:
+    """A job's metadata as it starts running."""
+    meta["updated_at"] = epoch_seconds()
+    meta.pop("error", None)
+    return meta
 
 
 def _summaries(result: ImageResult) -> dict[str, Any]:

@@ -20,11 +20,13 @@ from ..paths import DataPaths, is_within
 from ..providers import ProviderOverrides
 from ..providers.openai import USER_AGENT
 from ..providers.options import check_options, check_reference_count
-from .bus import EventBus, to_event
+from .bus import EventBus
+from .files import allowed_roots, resolve_job_file
 from .inputs import decode_uploads, write_edit_inputs
 from .models import (
     TERMINAL_EVENT_TYPES,
     TERMINAL_STATUSES,
+    ActiveJobsResponse,
     DeleteJobResponse,
     EditRequest,
     EnqueueResponse,
@@ -38,6 +40,8 @@ from .models import (
 )
 from .outputs import REQUEST_BODY_FILE
 from .queue import JobQueue
+from .recovery import RecoveryDescriptor
+from .resume import JobRecovery, ResumeResponse
 from .runner import JobRunner
 from .views import job_view
 
@@ -98,6 +102,7 @@ class JobService:
         self.bus = bus
         self.runner = runner
         self.queue = JobQueue(runner.run, max_parallel)
+        self.recovery = JobRecovery(runner, self.get_job, self.retry, self._retryable)
 
     # -- submission -------------------------------------------------------------
     def _prepare(self, overrides: ProviderOverrides | None) -> ProviderOverrides:
@@ -211,7 +216,7 @@ class JobService:
         # Which kind of process runs the job: a server recovers only its own jobs, so a
         # CLI run in flight on a shared data root is never failed or run twice by it.
         meta = {**meta, "runner": "cli" if self.runner.settings.embedded else "server"}
-        await self.repo.upsert_job(
+        row = await self.repo.upsert_job(
             job_id=job_id, command=command, provider=provider, status="queued",
             output_path=None, created_at=now, metadata=meta,
         )
@@ -221,7 +226,7 @@ class JobService:
         event = await self.bus.emit(
             job_id, "local", "job.queued", {"status": "queued", "position": position}
         )
-        job = await self.get_job(job_id)
+        job = job_view(row) if row.deleted_at is None else await self.get_job(job_id)
         self.queue.submit(job_id)
         return EnqueueResponse(
             job_id=job_id, job=job, events=[event], queue=self.queue.snapshot(), queued=True
@@ -238,13 +243,15 @@ class JobService:
 
     async def job_detail(self, job_id: str) -> JobDetail:
         job = await self.get_job(job_id)
-        events = [to_event(e) for e in await self.repo.events_after(job_id)]
+        events = await self.bus.replay(job_id)
         return JobDetail(history_file=str(self.paths.history_file), job=job, events=events)
 
     async def list_jobs(
-        self, *, limit: int, cursor: str | None, status: str | None, query: str | None
+        self, *, limit: int, cursor: str | None, status: str | None, query: str | None,
+        provider: str | None = None, command: str | None = None,
     ) -> JobPageResponse:
-        page = await self.repo.list_jobs(limit=limit, cursor=cursor, status=status, query=query)
+        page = await self.repo.list_jobs(limit=limit, cursor=cursor, status=status, query=query,
+                                         provider=provider, command=command)
         return JobPageResponse(
             history_file=str(self.paths.history_file),
             jobs=[job_view(r) for r in page.jobs],
@@ -252,6 +259,37 @@ class JobService:
             has_more=page.has_more,
             total=page.total,
         )
+
+    async def active_jobs(self) -> ActiveJobsResponse:
+        """Every queued/running/uploading job, newest first, unpaged."""
+        rows = await self.repo.jobs_with_status(("queued", "running", "uploading"))
+        return ActiveJobsResponse(history_file=str(self.paths.history_file),
+                                  jobs=[job_view(r) for r in reversed(rows)])
+
+    # -- recovery (spec/web.md §11) ---------------------------------------------
+    async def recovery_descriptor(self, job_id: str) -> RecoveryDescriptor:
+        return await self.recovery.describe(await self.get_job(job_id))
+
+    async def interrupted(self) -> list[RecoveryDescriptor]:
+        """Descriptors of all interrupted jobs not yet dismissed or resubmitted."""
+        jobs = []
+        for row in await self.repo.interrupted_jobs():
+            meta = row.metadata or {}
+            if meta.get("interrupted_reason") and not meta.get("discarded_at") \
+                    and not meta.get("resubmitted_as"):
+                jobs.append(job_view(row))
+        return await self.recovery.descriptors(jobs)
+
+    async def resume(self, job_id: str, action: str) -> ResumeResponse:
+        return await self.recovery.resume(job_id, action)
+
+    async def job_file(self, raw_path: str) -> Path:
+        """A file under the jobs folder named by absolute path (spec/web.md §10.1)."""
+        def resolve() -> Path:
+            roots = allowed_roots(self.paths.jobs_dir, self.runner.config.load())
+            return resolve_job_file(raw_path, shared_dir=self.paths.shared_dir, roots=roots)
+
+        return await anyio.to_thread.run_sync(resolve)
 
     async def delete_job(self, job_id: str) -> DeleteJobResponse:
         """Delete the history row, its events and upload records (files stay on disk)."""
@@ -281,8 +319,7 @@ class JobService:
         sub = self.bus.subscribe(job_id)
         try:
             last = after_seq
-            for row in await self.repo.events_after(job_id, after_seq):
-                event = to_event(row)
+            for event in await self.bus.replay(job_id, after_seq):
                 last = event.seq
                 yield event
                 if event.type in TERMINAL_EVENT_TYPES:
@@ -290,8 +327,10 @@ class JobService:
             # Events published after the backlog read are already in our queue; a job
             # that is over (and never emitted a terminal event, e.g. a reference CLI
             # row) ends the stream once that queue is drained.
-            job = await self.get_job(job_id)
-            over = job.status in TERMINAL_STATUSES and not self.queue.is_running(job_id)
+            over = False
+            if not (self.queue.is_running(job_id) or self.queue.is_queued(job_id)):
+                job = await self.get_job(job_id)
+                over = job.status in TERMINAL_STATUSES and not self.queue.is_running(job_id)
             while True:
                 if over and sub.queue.empty():
                     return
@@ -344,6 +383,10 @@ class JobService:
                               "message": "The server stopped while this job was running."},
                 }
             )
+            row.status, row.metadata = "failed", meta
+            evidence = await self.recovery.describe(job_view(row))
+            meta.update(stage=evidence.evidence.stage or "staged",
+                        recoverability=evidence.recoverability)
             await self.repo.update_job(row.id, status="failed", metadata=meta)
             await self.runner._terminal(row.id, "failed", None, meta["error"])
         for row in await self.repo.jobs_with_status(("queued",)):
@@ -354,13 +397,16 @@ class JobService:
                 self.queue.submit(row.id)
 
     # -- retry, references, concurrency -----------------------------------------
+    def _retryable(self, job: Job) -> bool:
+        return job.command in RETRYABLE_COMMANDS or job.command in self.runner.executors
+
     async def retry(self, job_id: str) -> EnqueueResponse:
         """Queue a new job with the same parameters and inputs (always a new upstream call)."""
         job = await self.get_job(job_id)
         if job.status in ("queued", "running", "uploading"):
             raise AppError("job_not_retryable", "Only finished jobs can be run again.",
                            {"job_id": job_id, "status": job.status}, http_status=409)
-        if job.command not in RETRYABLE_COMMANDS and job.command not in self.runner.executors:
+        if not self._retryable(job):
             raise AppError("job_not_retryable", "This kind of job cannot be run again.",
                            {"job_id": job_id, "command": job.command})
         meta = {k: v for k, v in (job.metadata or {}).items() if k not in _RESULT_KEYS}
@@ -405,6 +451,7 @@ _RESULT_KEYS = frozenset({
     "output", "image_output", "response", "request", "auth", "retry", "error",
     "interrupted_reason", "batch", "stage", "recoverability", "generation_slots",
     "updated_at", "recovery", "retry_of", "verification", "report", "discarded_at",
+    "resubmitted_as", "recovered_by",
     "extraction", "source", "source_output", "transparent_request",  # transparent generate
 })
 _INPUT_PATTERNS = ("ref-*", "mask.png", "selection-hint.png", REQUEST_BODY_FILE)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AppError
@@ -172,16 +171,15 @@ class Keyed:
     matte: tuple[int, int, int] | None
 
 
-def key(
+def _key_pixels(
     params: ExtractParams,
     *,
-    input: Source | None = None,
-    dark: Source | None = None,
-    light: Source | None = None,
-    output_label: str,
-) -> Keyed:
-    """Decode, extract and encode (spec §1.4/§1.5); nothing is written."""
-    from ..imaging import encode_png, extract_chroma, extract_dual, format_hex
+    input: Source | None,
+    dark: Source | None,
+    light: Source | None,
+) -> tuple[Any, tuple[int, int, int] | None, dict[str, Any]]:
+    """Decode and extract: (H, W, 4) uint8 RGBA, the matte used, the report without output."""
+    from ..imaging import extract_chroma, extract_dual, format_hex
     from ..imaging.profiles import get_profile
 
     get_profile(params.profile)
@@ -191,22 +189,38 @@ def key(
                            "Dual extraction needs both --dark-image and --light-image.")
         images = _decode_pair(dark, light)
         result = extract_dual(images[0].rgba, images[1].rgba, paths=(dark.label, light.label))
-        rgba, matte = result.rgba, None
         report = _dual_report(result.alignment.to_dict())
-        inputs: dict[str, Any] = {"dark_image": dark.label, "light_image": light.label}
-    else:
-        if input is None:
-            raise AppError("invalid_argument",
-                           "transparent extract --method chroma requires --input.")
-        settings = _settings(params)
-        chroma = extract_chroma(decode_source(input).rgba, settings)
-        rgba, matte = chroma.rgba, chroma.matte
-        report = _chroma_report(settings, format_hex(chroma.matte), chroma.matte_source)
-        inputs = {"input": input.label}
-    png = encode_png(rgba)
-    report["inputs"] = inputs
+        report["inputs"] = {"dark_image": dark.label, "light_image": light.label}
+        return result.rgba, None, report
+    if input is None:
+        raise AppError("invalid_argument",
+                       "transparent extract --method chroma requires --input.")
+    settings = _settings(params)
+    chroma = extract_chroma(decode_source(input).rgba, settings)
+    report = _chroma_report(settings, format_hex(chroma.matte), chroma.matte_source)
+    report["inputs"] = {"input": input.label}
+    return chroma.rgba, chroma.matte, report
+
+
+def _keyed(rgba: Any, matte: tuple[int, int, int] | None, report: dict[str, Any], png: bytes,
+           output_label: str) -> Keyed:
     report["output"] = output_value(output_label, len(png))
     return Keyed(rgba=rgba, png=png, extraction=dict(sorted(report.items())), matte=matte)
+
+
+def key(
+    params: ExtractParams,
+    *,
+    input: Source | None = None,
+    dark: Source | None = None,
+    light: Source | None = None,
+    output_label: str,
+) -> Keyed:
+    """Decode, extract and encode (spec §1.4/§1.5); nothing is written."""
+    from ..imaging import encode_png
+
+    rgba, matte, report = _key_pixels(params, input=input, dark=dark, light=light)
+    return _keyed(rgba, matte, report, encode_png(rgba), output_label)
 
 
 def check(keyed: Keyed, profile: str, output_label: str) -> dict[str, Any]:
@@ -230,9 +244,22 @@ def extract(
     light: Source | None = None,
     output_label: str,
 ) -> Extracted:
-    """:func:`key` then :func:`check`: the PNG bytes with both reports."""
-    keyed = key(params, input=input, dark=dark, light=light, output_label=output_label)
-    verification = check(keyed, params.profile, output_label)
+    """:func:`key` then :func:`check`: the PNG bytes with both reports.
+
+    The PNG is encoded in a worker thread while the pixels are verified (both
+    release the GIL for most of their work), so the two overlap on a second core.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..imaging import encode_png, verify_rgba
+
+    rgba, matte, report = _key_pixels(params, input=input, dark=dark, light=light)
+    with ThreadPoolExecutor(1) as pool:
+        encoding = pool.submit(encode_png, rgba)
+        verification = verify_rgba(rgba, params.profile, expected_matte=matte,
+                                    path=output_label).to_dict()
+        png = encoding.result()
+    keyed = _keyed(rgba, matte, report, png, output_label)
     return Extracted(png=keyed.png, extraction=keyed.extraction, verification=verification,
                      matte=keyed.matte)
 
@@ -248,6 +275,8 @@ def _decode_pair(dark: Source, light: Source) -> list[DecodedImage]:
 
 def write_output(path: str | os.PathLike[str], data: bytes) -> None:
     """Write the PNG atomically, creating parent directories (spec §0.6 errors)."""
+    from pathlib import Path
+
     from ..fsutil import atomic_write_bytes  # tempfile & co. only when writing
 
     target = Path(path)

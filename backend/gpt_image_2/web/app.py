@@ -12,12 +12,15 @@ from fastapi import FastAPI
 
 from .. import __version__
 from ..config import ConfigStore
+from ..config.service import ConfigService
 from ..console import ConsoleService
 from ..db import HistoryRepository, open_database
 from ..jobs import EventBus, JobRunner, JobService
 from ..jobs.notify import NotificationDispatcher
+from ..logfile import FileLog
 from ..notifications import WebhookGuard, WebhookNotifier, webhook_transport
 from ..paths import DataPaths
+from ..providers.http_clients import HttpClients
 from ..redact import SecretRegistry
 from ..relay.netguard import parse_networks
 from ..settings import Settings
@@ -40,8 +43,9 @@ def create_app(
 ) -> FastAPI:
     """Build the app; engine, queue and stores are created in the lifespan.
 
-    ``http_client`` is the outbound client for provider calls (tests inject one
-    bound to fake upstreams); by default the app owns one.
+    ``http_client`` is the outbound client for provider calls whose effective proxy is
+    ``system`` (tests inject one bound to fake upstreams); by default the app owns one.
+    ``none`` and ``custom`` proxies get their own clients (providers/http_clients.py).
     """
     settings = settings or Settings()
     paths = DataPaths.from_settings(settings)
@@ -54,15 +58,19 @@ def create_app(
         paths.ensure()
         db = await open_database(paths.history_file, settings.database_url)
         repo = HistoryRepository(db)
-        http = http_client or httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.request_timeout_seconds, connect=30.0),
-            follow_redirects=True,
-        )
+        timeout = httpx.Timeout(settings.request_timeout_seconds, connect=30.0)
+        http = http_client or httpx.AsyncClient(timeout=timeout, follow_redirects=True)
+        clients = HttpClients(http, timeout=timeout, secrets=secrets)
         bus = EventBus(repo, secrets)
         runner = JobRunner(
             settings=settings, paths=paths, repo=repo, bus=bus,
-            config=ConfigStore(paths.config_file), http=http, secrets=secrets,
+            config=ConfigStore(paths.config_file), http=http, secrets=secrets, clients=clients,
         )
+        config_service = ConfigService(
+            runner.config, paths, settings, secrets,
+            None if settings.embedded else FileLog(paths.shared_dir / "logs", secrets),
+        )
+        config_service.start()
         service = JobService(
             paths=paths, repo=repo, bus=bus, runner=runner, max_parallel=settings.max_parallel
         )
@@ -74,6 +82,7 @@ def create_app(
         app.state.service = service
         app.state.notifier = notifier
         app.state.console = ConsoleService(runner)
+        app.state.config_service = config_service
         app.state.repo = repo
         app.state.paths = paths
         if not settings.embedded:
@@ -84,9 +93,12 @@ def create_app(
             await service.close()
             await runner.on_terminal.drain()
             await webhook_http.aclose()
+            await clients.aclose()
             if http_client is None:
                 await http.aclose()
+            await bus.close()  # store buffered events before the database goes
             await db.dispose()
+            config_service.close()
 
     app = FastAPI(
         title="gpt-image-2",

@@ -1,4 +1,8 @@
-"""Typed dependencies: routes get state from ``app.state`` through these."""
+"""Typed dependencies: routes get state from ``app.state`` through these.
+
+They are ``async def`` although they never await: FastAPI runs a plain ``def``
+dependency in a worker thread, one thread hop per request and dependency.
+"""
 
 from __future__ import annotations
 
@@ -28,22 +32,22 @@ _TUNING: dict[str, tuple[str, float, float]] = {
 }
 
 
-def _service(request: Request) -> JobService:
+async def _service(request: Request) -> JobService:
     service: JobService = request.app.state.service
     return service
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _policy(request: Request) -> AccessPolicy:
+async def _policy(request: Request) -> AccessPolicy:
     policy: AccessPolicy = request.app.state.policy
     return policy
 
 
-def _overrides(request: Request) -> ProviderOverrides:
+async def _overrides(request: Request) -> ProviderOverrides:
     """Per-request credentials from a remote CLI (``--api-key``/``--openai-api-base``).
 
     A base URL override is honoured only together with the caller's own key, so a
@@ -72,7 +76,7 @@ def _overrides(request: Request) -> ProviderOverrides:
     return ProviderOverrides(api_key=key, openai_api_base=base, **tuning)  # type: ignore[arg-type]
 
 
-def _console(request: Request) -> ConsoleService:
+async def _console(request: Request) -> ConsoleService:
     console: ConsoleService = request.app.state.console
     return console
 

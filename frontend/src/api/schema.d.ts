@@ -103,6 +103,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Active Jobs
+         * @description Every queued, running or uploading job, newest first (no paging).
+         */
+        get: operations["active_jobs_api_jobs_active_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/interrupted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Interrupted Jobs
+         * @description Recovery descriptors of every job interrupted by a restart, not yet dismissed.
+         */
+        get: operations["interrupted_jobs_api_jobs_interrupted_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{job_id}": {
         parameters: {
             query?: never;
@@ -215,6 +255,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jobs/{job_id}/recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job Recovery
+         * @description How a failed job can be recovered, from the evidence in its folder.
+         */
+        get: operations["job_recovery_api_jobs__job_id__recovery_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/jobs/{job_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume Job
+         * @description Run one recovery action offered by ``GET /jobs/{job_id}/recovery`` (or ``discard``).
+         */
+        post: operations["resume_job_api_jobs__job_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get File
+         * @description A file produced by this service, by absolute path (history rows name outputs so).
+         */
+        get: operations["get_file_api_files_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs/{job_id}/retry": {
         parameters: {
             query?: never;
@@ -301,6 +401,108 @@ export interface paths {
          * @description The whole redacted document as stored (``config inspect``).
          */
         get: operations["config_inspect_api_config_inspect_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/config-paths": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Config Paths
+         * @description Absolute paths of the data root, config, history, result library, exports and logs.
+         */
+        get: operations["config_paths_api_config_paths_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/proxy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Proxy
+         * @description Save the global proxy (``proxy_url_invalid`` on a bad custom URL); a URL sent back
+         *     without ``user:password`` keeps the stored ones. Applies to the next provider call.
+         */
+        put: operations["put_proxy_api_proxy_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/logging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Logging
+         * @description Switch the JSONL log between info and debug, live.
+         */
+        put: operations["put_logging_api_logging_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/paths": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Paths
+         * @description Save folder settings; custom folders must lie inside the allowed data roots and be
+         *     writable. The app data folder cannot be changed over HTTP.
+         */
+        put: operations["put_paths_api_paths_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notification Capabilities
+         * @description Which notification channels this server has (no SMTP sender: ``email`` is false).
+         */
+        get: operations["notification_capabilities_api_notifications_capabilities_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -544,6 +746,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Storage
+         * @description Save the storage section. Empty secrets keep the stored values; the submitted
+         *     ``policy`` is ignored (the stored one is kept and enforced).
+         */
+        put: operations["put_storage_api_storage_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/storage/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test Storage
+         * @description Probe a draft (``target``) or the saved target. ``local`` folders get a write probe;
+         *     remote types answer ``unsupported`` (this server does not upload to remote storage).
+         */
+        post: operations["test_storage_api_storage__name__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Logs
+         * @description The newest ``limit`` entries at or above ``level``, oldest first, across rolled files.
+         */
+        get: operations["get_logs_api_logs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/transparent/verify": {
         parameters: {
             query?: never;
@@ -634,6 +898,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * ActiveJobsResponse
+         * @description ``GET /api/jobs/active``: every queued/running/uploading job, newest first.
+         */
+        ActiveJobsResponse: {
+            /** History File */
+            history_file: string;
+            /** Jobs */
+            jobs: components["schemas"]["Job"][];
+        };
         /** AuthInspectPayload */
         AuthInspectPayload: {
             /**
@@ -687,6 +961,33 @@ export interface components {
              */
             refreshed: boolean;
         };
+        /** BaiduNetdiskTarget */
+        BaiduNetdiskTarget: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "baidu_netdisk";
+            /** Auth Mode */
+            auth_mode?: ("personal" | "oauth") | null;
+            /**
+             * App Key
+             * @default
+             */
+            app_key: string;
+            secret_key?: components["schemas"]["SecretRef"] | null;
+            access_token?: components["schemas"]["SecretRef"] | null;
+            refresh_token?: components["schemas"]["SecretRef"] | null;
+            /**
+             * App Name
+             * @default
+             */
+            app_name: string;
+            /** Remote Dir */
+            remote_dir?: string | null;
+            /** Public Base Url */
+            public_base_url?: string | null;
+        };
         /** Bbox */
         Bbox: {
             /** X */
@@ -697,6 +998,19 @@ export interface components {
             width: number;
             /** Height */
             height: number;
+        };
+        /** CleanupPolicy */
+        CleanupPolicy: {
+            /**
+             * Mode
+             * @default never
+             * @enum {string}
+             */
+            mode: "never" | "after_archive_success" | "by_age" | "by_size";
+            /** Retention Days */
+            retention_days?: number | null;
+            /** Max Origin Gb */
+            max_origin_gb?: number | null;
         };
         /** Concurrency */
         Concurrency: {
@@ -749,6 +1063,38 @@ export interface components {
             history_file: string;
             /** Jobs Dir */
             jobs_dir: string;
+        };
+        /**
+         * ConfigPaths
+         * @description ``GET /api/config-paths``: absolute paths the server uses.
+         */
+        ConfigPaths: {
+            /** Config Dir */
+            config_dir: string;
+            /** Config File */
+            config_file: string;
+            /** History File */
+            history_file: string;
+            /** Jobs Dir */
+            jobs_dir: string;
+            /** App Data Dir */
+            app_data_dir: string;
+            /**
+             * Result Library Dir
+             * @description where new jobs are written (= jobs_dir)
+             */
+            result_library_dir: string;
+            /** Default Export Dir */
+            default_export_dir: string;
+            default_export_dirs: components["schemas"]["ExportDirs"];
+            /** Storage Fallback Dir */
+            storage_fallback_dir: string;
+            /** Legacy Codex Config Dir */
+            legacy_codex_config_dir: string;
+            /** Legacy Jobs Dir */
+            legacy_jobs_dir: string;
+            /** Logs Dir */
+            logs_dir: string;
         };
         /** CredentialInput */
         CredentialInput: {
@@ -922,6 +1268,30 @@ export interface components {
         ErrorEnvelope: {
             error: components["schemas"]["ErrorBody"];
         };
+        /** ExportDirRef */
+        ExportDirRef: {
+            /**
+             * Mode
+             * @default result_library
+             * @enum {string}
+             */
+            mode: "downloads" | "documents" | "pictures" | "result_library" | "custom" | "browser_default";
+            /** Path */
+            path?: string | null;
+        };
+        /** ExportDirs */
+        ExportDirs: {
+            /** Downloads */
+            downloads: string;
+            /** Documents */
+            documents: string;
+            /** Pictures */
+            pictures: string;
+            /** Result Library */
+            result_library: string;
+            /** Browser Default */
+            browser_default: string;
+        };
         /**
          * Extraction
          * @description The ``extraction`` report (spec §1.4 chroma, §1.5 dual).
@@ -995,6 +1365,24 @@ export interface components {
              */
             instructions?: string | null;
         };
+        /** GenerationSlot */
+        GenerationSlot: {
+            /**
+             * Index
+             * @description 0-based output index (fan-out slot index - 1)
+             */
+            index: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "cached" | "started" | "missing";
+            /**
+             * Raw Response Bytes
+             * @default 0
+             */
+            raw_response_bytes: number;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1004,6 +1392,30 @@ export interface components {
         HistoryRef: {
             /** Job Id */
             job_id: string | null;
+        };
+        /** HttpTarget */
+        HttpTarget: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "http";
+            /**
+             * Url
+             * @default
+             */
+            url: string;
+            /**
+             * Method
+             * @default POST
+             */
+            method: string;
+            /** Headers */
+            headers?: {
+                [key: string]: components["schemas"]["SecretRef"];
+            };
+            /** Public Url Json Pointer */
+            public_url_json_pointer?: string | null;
         };
         /**
          * ImageUpload
@@ -1025,6 +1437,11 @@ export interface components {
              * @description https URL fetched by the server
              */
             url?: string | null;
+        };
+        /** InterruptedJobsResponse */
+        InterruptedJobsResponse: {
+            /** Jobs */
+            jobs: components["schemas"]["RecoveryDescriptor"][];
         };
         /** Job */
         Job: {
@@ -1112,6 +1529,75 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** LegacyDirRef */
+        LegacyDirRef: {
+            /** Path */
+            path?: string | null;
+            /**
+             * Enabled For Read
+             * @default true
+             */
+            enabled_for_read: boolean;
+        };
+        /** LocalTarget */
+        LocalTarget: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "local";
+            /**
+             * Directory
+             * @description inside the allowed data roots
+             * @default
+             */
+            directory: string;
+            /** Public Base Url */
+            public_base_url?: string | null;
+        };
+        /** LogEntry */
+        LogEntry: {
+            /**
+             * Ts
+             * @description RFC 3339, UTC
+             */
+            ts: string;
+            /**
+             * Level
+             * @description debug | info | warn | error
+             */
+            level: string;
+            /** Kind */
+            kind: string;
+            /** Type */
+            type: string;
+            /**
+             * Data
+             * @description secrets redacted
+             */
+            data: unknown;
+        };
+        /**
+         * LoggingSettings
+         * @description Body of ``PUT /api/logging`` and the ``logging`` section.
+         */
+        LoggingSettings: {
+            /**
+             * Debug
+             * @default false
+             */
+            debug: boolean;
+        };
+        /**
+         * LogsPayload
+         * @description ``GET /api/logs``: entries oldest first.
+         */
+        LogsPayload: {
+            /** Entries */
+            entries: components["schemas"]["LogEntry"][];
+            /** Logs Dir */
+            logs_dir: string;
+        };
         /** ModelsPayload */
         ModelsPayload: {
             /**
@@ -1129,6 +1615,14 @@ export interface components {
             providers: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * NotificationCapabilities
+         * @description ``GET /api/notifications/capabilities``.
+         */
+        NotificationCapabilities: {
+            system: components["schemas"]["SystemChannels"];
+            server: components["schemas"]["ServerChannels"];
         };
         /** NotificationSettings */
         NotificationSettings: {
@@ -1198,6 +1692,55 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /** Pan123OpenTarget */
+        Pan123OpenTarget: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "pan123_open";
+            /** Auth Mode */
+            auth_mode?: ("client" | "access_token") | null;
+            /**
+             * Client Id
+             * @default
+             */
+            client_id: string;
+            client_secret?: components["schemas"]["SecretRef"] | null;
+            access_token?: components["schemas"]["SecretRef"] | null;
+            /**
+             * Parent Id
+             * @default 0
+             */
+            parent_id: number;
+            /**
+             * Use Direct Link
+             * @default false
+             */
+            use_direct_link: boolean;
+        };
+        /**
+         * PathConfig
+         * @description Body of ``PUT /api/paths``.
+         */
+        PathConfig: {
+            /** @description custom is refused: set the data root in the environment */
+            app_data_dir?: components["schemas"]["PathRef"];
+            result_library_dir?: components["schemas"]["PathRef"];
+            default_export_dir?: components["schemas"]["ExportDirRef"];
+            legacy_shared_codex_dir?: components["schemas"]["LegacyDirRef"];
+        };
+        /** PathRef */
+        PathRef: {
+            /**
+             * Mode
+             * @default default
+             * @enum {string}
+             */
+            mode: "default" | "custom";
+            /** Path */
+            path?: string | null;
+        };
         /** ProviderListPayload */
         ProviderListPayload: {
             /**
@@ -1240,14 +1783,8 @@ export interface components {
             paths: {
                 [key: string]: unknown;
             };
-            /** Proxy */
-            proxy: {
-                [key: string]: unknown;
-            };
-            /** Logging */
-            logging: {
-                [key: string]: unknown;
-            };
+            proxy: components["schemas"]["ProxyView"];
+            logging: components["schemas"]["LoggingSettings"];
             /** Config File */
             config_file: string;
             /** Provider */
@@ -1313,6 +1850,43 @@ export interface components {
              */
             allow_overwrite: boolean;
         };
+        /**
+         * ProxySettings
+         * @description Body of ``PUT /api/proxy`` (and the shape of a provider's ``proxy``).
+         */
+        ProxySettings: {
+            /**
+             * Mode
+             * @default system
+             * @enum {string}
+             */
+            mode: "system" | "none" | "custom";
+            /**
+             * Url
+             * @description custom: http, https, socks5 or socks5h URL; a URL sent back without user:password keeps the stored ones
+             */
+            url?: string | null;
+            /**
+             * No Proxy
+             * @description custom only: hosts that bypass the proxy (names, .suffix, IPs, CIDRs, *)
+             */
+            no_proxy?: string[];
+        };
+        /**
+         * ProxyView
+         * @description A proxy section as shown: the URL without ``user:password``.
+         */
+        ProxyView: {
+            /** Mode */
+            mode: string;
+            /**
+             * Url
+             * @description user:password removed; <invalid-proxy-url> if unparsable
+             */
+            url: string | null;
+            /** No Proxy */
+            no_proxy: string[];
+        };
         /** QueueSnapshot */
         QueueSnapshot: {
             /** Max Parallel */
@@ -1355,12 +1929,113 @@ export interface components {
              */
             body_file?: string | null;
         };
+        /** RecoveryAction */
+        RecoveryAction: {
+            /**
+             * Id
+             * @enum {string}
+             */
+            id: "continue_save" | "fill_missing" | "reupload" | "resubmit" | "discard";
+            /**
+             * Label
+             * @description English label; clients translate by id
+             */
+            label: string;
+            /**
+             * Endpoint
+             * @description POST here with {"action": id}
+             */
+            endpoint: string;
+            /**
+             * Billable
+             * @description True when the action sends a new provider request
+             */
+            billable: boolean;
+            /** Explanation */
+            explanation?: string | null;
+            /** Warning */
+            warning?: string | null;
+            /** Estimated Cost Label */
+            estimated_cost_label?: string | null;
+            /**
+             * Count
+             * @description fill_missing: images to generate
+             */
+            count?: number | null;
+        };
+        /** RecoveryDescriptor */
+        RecoveryDescriptor: {
+            /** Job Id */
+            job_id: string;
+            /** Status */
+            status: string;
+            /**
+             * Recoverability
+             * @description null for jobs that need no recovery (active or completed)
+             */
+            recoverability: ("recoverable.never_dispatched" | "recoverable.local_response_cached" | "recoverable.partial_outputs" | "recoverable.upload_failed" | "recoverable.remote_in_progress" | "ambiguous.remote_maybe_accepted" | "terminal.local_recovery_unavailable" | "terminal.provider_rejected" | "terminal.user_cancelled") | null;
+            primary_action: components["schemas"]["RecoveryAction"] | null;
+            /** Secondary Actions */
+            secondary_actions: components["schemas"]["RecoveryAction"][];
+            evidence: components["schemas"]["RecoveryEvidence"];
+            /** Discarded At */
+            discarded_at?: string | null;
+        };
+        /** RecoveryEvidence */
+        RecoveryEvidence: {
+            /** Raw Response Present */
+            raw_response_present: boolean;
+            /** Raw Response Bytes */
+            raw_response_bytes: number;
+            /** Outputs Present */
+            outputs_present: number;
+            /** Outputs Expected */
+            outputs_expected: number;
+            /** Generation Slots */
+            generation_slots: components["schemas"]["GenerationSlot"][];
+            /** Stage */
+            stage?: string | null;
+            /**
+             * Request Started
+             * @default false
+             */
+            request_started: boolean;
+            /** Interrupted Reason */
+            interrupted_reason?: string | null;
+        };
         /** ReferenceImage */
         ReferenceImage: {
             /** Index */
             index: number;
             /** Path */
             path: string;
+        };
+        /** ResumeRequest */
+        ResumeRequest: {
+            /**
+             * Action
+             * @description continue_save | fill_missing | reupload | resubmit | discard
+             */
+            action: string;
+        };
+        /**
+         * ResumeResponse
+         * @description ``{job_id, job, events, recovered}``; ``discard`` adds ``discarded``; ``resubmit``
+         *     is the enqueue response of the new job (``job_id`` is the new id).
+         */
+        ResumeResponse: {
+            /** Job Id */
+            job_id: string;
+            job: components["schemas"]["Job"];
+            /** Events */
+            events?: components["schemas"]["JobEvent"][];
+            /** Recovered */
+            recovered?: boolean | null;
+            /** Discarded */
+            discarded?: boolean | null;
+            queue?: components["schemas"]["QueueSnapshot"] | null;
+            /** Queued */
+            queued?: boolean | null;
         };
         /** RevealedCredential */
         RevealedCredential: {
@@ -1371,6 +2046,30 @@ export interface components {
              * @description file | env:VAR | keychain:<account>
              */
             source: string;
+        };
+        /** S3Target */
+        S3Target: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "s3";
+            /**
+             * Bucket
+             * @default
+             */
+            bucket: string;
+            /** Region */
+            region?: string | null;
+            /** Endpoint */
+            endpoint?: string | null;
+            /** Prefix */
+            prefix?: string | null;
+            access_key_id?: components["schemas"]["SecretRef"] | null;
+            secret_access_key?: components["schemas"]["SecretRef"] | null;
+            session_token?: components["schemas"]["SecretRef"] | null;
+            /** Public Base Url */
+            public_base_url?: string | null;
         };
         /** SecretDeletePayload */
         SecretDeletePayload: {
@@ -1391,6 +2090,36 @@ export interface components {
             name: string;
             /** Removed */
             removed: boolean;
+        };
+        /**
+         * SecretRef
+         * @description A credential reference (file, env or keychain) or its redacted status object.
+         */
+        SecretRef: {
+            /**
+             * Source
+             * @default file
+             * @enum {string}
+             */
+            source: "file" | "env" | "keychain";
+            /**
+             * Value
+             * @description file: the secret; empty or the redacted object keeps the stored value
+             */
+            value?: string | {
+                [key: string]: unknown;
+            } | null;
+            /** Env */
+            env?: string | null;
+            /** Service */
+            service?: string | null;
+            /** Account */
+            account?: string | null;
+            /**
+             * Present
+             * @description shown by the server; ignored
+             */
+            present?: boolean | null;
         };
         /** SecretSetBody */
         SecretSetBody: {
@@ -1449,6 +2178,13 @@ export interface components {
             /** Ready */
             ready: boolean;
         };
+        /** ServerChannels */
+        ServerChannels: {
+            /** Email */
+            email: boolean;
+            /** Webhook */
+            webhook: boolean;
+        };
         /**
          * ServerConfig
          * @description ``GET /api/config``: the redacted document with the built-ins injected.
@@ -1474,14 +2210,8 @@ export interface components {
             paths: {
                 [key: string]: unknown;
             };
-            /** Proxy */
-            proxy: {
-                [key: string]: unknown;
-            };
-            /** Logging */
-            logging: {
-                [key: string]: unknown;
-            };
+            proxy: components["schemas"]["ProxyView"];
+            logging: components["schemas"]["LoggingSettings"];
             /** Config File */
             config_file: string;
         } & {
@@ -1506,6 +2236,155 @@ export interface components {
         SetDefaultBody: {
             /** Name */
             name: string;
+        };
+        /** SftpTarget */
+        SftpTarget: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sftp";
+            /**
+             * Host
+             * @default
+             */
+            host: string;
+            /**
+             * Port
+             * @default 22
+             */
+            port: number;
+            /** Host Key Sha256 */
+            host_key_sha256?: string | null;
+            /**
+             * Username
+             * @default
+             */
+            username: string;
+            password?: components["schemas"]["SecretRef"] | null;
+            private_key?: components["schemas"]["SecretRef"] | null;
+            /**
+             * Remote Dir
+             * @default
+             */
+            remote_dir: string;
+            /** Public Base Url */
+            public_base_url?: string | null;
+        };
+        /** StoragePipeline */
+        StoragePipeline: {
+            /**
+             * Mode
+             * @default local_only
+             * @enum {string}
+             */
+            mode: "local_only" | "mirror" | "cloud_primary" | "cloud_archive_only";
+            /**
+             * Origin
+             * @description cloud_primary only
+             */
+            origin?: string | null;
+            /** Archives */
+            archives?: string[];
+            cleanup?: components["schemas"]["CleanupPolicy"];
+        };
+        /** StoragePolicy */
+        StoragePolicy: {
+            /**
+             * Managed
+             * @default false
+             */
+            managed: boolean;
+            /**
+             * Allow User Overrides
+             * @default false
+             */
+            allow_user_overrides: boolean;
+            /** Allowed Modes */
+            allowed_modes?: ("local_only" | "mirror" | "cloud_primary" | "cloud_archive_only")[];
+            /** Locked Origin */
+            locked_origin?: string | null;
+            /** Locked Archives */
+            locked_archives?: string[];
+            /** Message */
+            message?: string | null;
+        };
+        /**
+         * StorageSettings
+         * @description Body of ``PUT /api/storage``. A submitted ``policy`` is ignored (the stored one stays).
+         */
+        StorageSettings: {
+            /** Targets */
+            targets?: {
+                [key: string]: components["schemas"]["LocalTarget"] | components["schemas"]["S3Target"] | components["schemas"]["WebDavTarget"] | components["schemas"]["HttpTarget"] | components["schemas"]["SftpTarget"] | components["schemas"]["BaiduNetdiskTarget"] | components["schemas"]["Pan123OpenTarget"];
+            };
+            pipeline?: components["schemas"]["StoragePipeline"] | null;
+            /** Default Targets */
+            default_targets?: string[];
+            /** Fallback Targets */
+            fallback_targets?: string[];
+            /**
+             * Fallback Policy
+             * @default on_failure
+             * @enum {string}
+             */
+            fallback_policy: "never" | "on_failure" | "always";
+            /**
+             * Upload Concurrency
+             * @default 4
+             */
+            upload_concurrency: number;
+            /**
+             * Target Concurrency
+             * @default 2
+             */
+            target_concurrency: number;
+            /** @description ignored on save */
+            policy?: components["schemas"]["StoragePolicy"] | null;
+        };
+        /**
+         * StorageTestBody
+         * @description Body of ``POST /api/storage/{name}/test``: a draft target, or nothing for the saved one.
+         */
+        StorageTestBody: {
+            /** Target */
+            target?: (components["schemas"]["LocalTarget"] | components["schemas"]["S3Target"] | components["schemas"]["WebDavTarget"] | components["schemas"]["HttpTarget"] | components["schemas"]["SftpTarget"] | components["schemas"]["BaiduNetdiskTarget"] | components["schemas"]["Pan123OpenTarget"]) | null;
+        };
+        /** StorageTestResult */
+        StorageTestResult: {
+            /** Ok */
+            ok: boolean;
+            /** Target */
+            target: string;
+            /** Target Type */
+            target_type: string;
+            /** Message */
+            message: string;
+            /** Latency Ms */
+            latency_ms?: number | null;
+            /** Detail */
+            detail?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Unsupported
+             * @description true for remote types: this server does not upload to remote storage
+             * @default false
+             */
+            unsupported: boolean;
+            /**
+             * Local Only
+             * @description true when the probe only touched this server's disk
+             * @default false
+             */
+            local_only: boolean;
+        };
+        /** SystemChannels */
+        SystemChannels: {
+            /** Tauri Native */
+            tauri_native: boolean;
+            /** Browser */
+            browser: boolean;
         };
         /**
          * TransparentExtractRequest
@@ -1798,6 +2677,24 @@ export interface components {
             /** Width */
             width: number;
         };
+        /** WebDavTarget */
+        WebDavTarget: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webdav";
+            /**
+             * Url
+             * @default
+             */
+            url: string;
+            /** Username */
+            username?: string | null;
+            password?: components["schemas"]["SecretRef"] | null;
+            /** Public Base Url */
+            public_base_url?: string | null;
+        };
         /** Webhook */
         Webhook: {
             /** Id */
@@ -2023,6 +2920,10 @@ export interface operations {
                 status?: string | null;
                 q?: string | null;
                 query?: string | null;
+                /** @description exact provider name */
+                provider?: string | null;
+                /** @description exact command, e.g. images edit */
+                command?: string | null;
             };
             header?: never;
             path?: never;
@@ -2046,6 +2947,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    active_jobs_api_jobs_active_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveJobsResponse"];
+                };
+            };
+        };
+    };
+    interrupted_jobs_api_jobs_interrupted_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterruptedJobsResponse"];
                 };
             };
         };
@@ -2265,6 +3206,107 @@ export interface operations {
             };
         };
     };
+    job_recovery_api_jobs__job_id__recovery_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryDescriptor"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resume_job_api_jobs__job_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResumeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResumeResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_file_api_files_get: {
+        parameters: {
+            query: {
+                /** @description absolute path of a file in the jobs folder */
+                path: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": unknown;
+                    "image/jpeg": unknown;
+                    "image/webp": unknown;
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     retry_job_api_jobs__job_id__retry_post: {
         parameters: {
             query?: never;
@@ -2386,6 +3428,145 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConfigInspectPayload"];
+                };
+            };
+        };
+    };
+    config_paths_api_config_paths_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigPaths"];
+                };
+            };
+        };
+    };
+    put_proxy_api_proxy_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProxySettings"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerConfig"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_logging_api_logging_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoggingSettings"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerConfig"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_paths_api_paths_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PathConfig"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerConfig"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    notification_capabilities_api_notifications_capabilities_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationCapabilities"];
                 };
             };
         };
@@ -2860,6 +4041,108 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationTestResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_storage_api_storage_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StorageSettings"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerConfig"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    test_storage_api_storage__name__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StorageTestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageTestResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_logs_api_logs_get: {
+        parameters: {
+            query?: {
+                /** @description 1..5000 (clamped) */
+                limit?: number;
+                /** @description minimum: debug | info | warn | warning | error */
+                level?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogsPayload"];
                 };
             };
             /** @description Validation Error */

@@ -31,3 +31,6 @@ export type JobEvent = JobDetailResponse["events"][number];
 export type JobOutput = Job["outputs"][number];
 export type JobError = NonNullable<Job["error"]>;
 export type QueueSnapshot = EnqueueResponse["queue"];
+export type RecoveryDescriptor = ResponseJson<paths["/api/jobs/{job_id}/recovery"]["get"]>;
+export type RecoveryAction = RecoveryDescriptor["secondary_actions"][number];
+export type ResumeResponse = ResponseJson<paths["/api/jobs/{job_id}/resume"]["post"]>;

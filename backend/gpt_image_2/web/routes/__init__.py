@@ -2,7 +2,18 @@
 
 from fastapi import APIRouter
 
-from . import config, console, images, jobs, notifications, relay, session, transparent
+from . import (
+    config,
+    console,
+    images,
+    jobs,
+    logs,
+    notifications,
+    relay,
+    session,
+    storage,
+    transparent,
+)
 
 __all__ = ["api_router"]
 
@@ -13,5 +24,7 @@ api_router.include_router(jobs.router)
 api_router.include_router(config.router)
 api_router.include_router(console.router)
 api_router.include_router(notifications.router)
+api_router.include_router(storage.router)
+api_router.include_router(logs.router)
 api_router.include_router(relay.router)
 api_router.include_router(transparent.router)

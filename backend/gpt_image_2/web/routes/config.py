@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Request
+
+from ...config.models import (
+    ConfigPaths,
+    LoggingSettings,
+    NotificationCapabilities,
+    PathConfig,
+    ProxySettings,
+)
+from ...config.service import ConfigService
 from ...console.models import (
     ConfigInspectPayload,
     ConfigPathPayload,
@@ -17,7 +27,17 @@ from ...console.models import (
 )
 from ..deps import Console, Overrides
 
+__all__ = ["ConfigSettings", "router"]
+
 router = APIRouter(tags=["config"])
+
+
+def _config_service(request: Request) -> ConfigService:
+    service: ConfigService = request.app.state.config_service
+    return service
+
+
+ConfigSettings = Annotated[ConfigService, Depends(_config_service)]
 
 
 @router.get("/config", response_model=ServerConfig)
@@ -35,6 +55,43 @@ async def config_path(console: Console) -> ConfigPathPayload:
 async def config_inspect(console: Console) -> ConfigInspectPayload:
     """The whole redacted document as stored (``config inspect``)."""
     return await console.config_inspect()
+
+
+@router.get("/config-paths", response_model=ConfigPaths)
+async def config_paths(config: ConfigSettings) -> ConfigPaths:
+    """Absolute paths of the data root, config, history, result library, exports and logs."""
+    return await config.config_paths()
+
+
+@router.put("/proxy", response_model=ServerConfig)
+async def put_proxy(body: ProxySettings, config: ConfigSettings, console: Console) -> ServerConfig:
+    """Save the global proxy (``proxy_url_invalid`` on a bad custom URL); a URL sent back
+    without ``user:password`` keeps the stored ones. Applies to the next provider call."""
+    await config.save_proxy(body)
+    return await console.server_config()
+
+
+@router.put("/logging", response_model=ServerConfig)
+async def put_logging(body: LoggingSettings, config: ConfigSettings,
+                      console: Console) -> ServerConfig:
+    """Switch the JSONL log between info and debug, live."""
+    await config.save_logging(body)
+    return await console.server_config()
+
+
+@router.put("/paths", response_model=ServerConfig)
+async def put_paths(body: PathConfig, config: ConfigSettings, console: Console) -> ServerConfig:
+    """Save folder settings; custom folders must lie inside the allowed data roots and be
+    writable. The app data folder cannot be changed over HTTP."""
+    await config.save_paths(body)
+    return await console.server_config()
+
+
+@router.get("/notifications/capabilities", response_model=NotificationCapabilities,
+            tags=["notifications"])
+async def notification_capabilities(config: ConfigSettings) -> NotificationCapabilities:
+    """Which notification channels this server has (no SMTP sender: ``email`` is false)."""
+    return config.capabilities()
 
 
 @router.get("/providers", response_model=ProviderListPayload)

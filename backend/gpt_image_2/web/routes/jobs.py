@@ -1,10 +1,11 @@
-"""Job history, outputs, the live event stream and cancellation."""
+"""Job history, outputs, files, recovery, the live event stream and cancellation."""
 
 from __future__ import annotations
 
 import mimetypes
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import FileResponse
@@ -12,6 +13,7 @@ from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse
 
 from ...jobs.models import (
+    ActiveJobsResponse,
     DeleteJobResponse,
     EnqueueResponse,
     Job,
@@ -19,6 +21,8 @@ from ...jobs.models import (
     JobPageResponse,
     QueueSnapshot,
 )
+from ...jobs.recovery import RecoveryDescriptor
+from ...jobs.resume import ResumeRequest, ResumeResponse
 from ..deps import Service
 
 router = APIRouter(tags=["jobs"])
@@ -32,9 +36,29 @@ async def list_jobs(
     status: str | None = None,
     q: str | None = None,
     query: str | None = None,
+    provider: Annotated[str | None, Query(description="exact provider name")] = None,
+    command: Annotated[str | None, Query(description="exact command, e.g. images edit")] = None,
 ) -> JobPageResponse:
     """History, newest first; ``cursor`` pages to older jobs."""
-    return await service.list_jobs(limit=limit, cursor=cursor, status=status, query=q or query)
+    return await service.list_jobs(limit=limit, cursor=cursor, status=status, query=q or query,
+                                   provider=provider, command=command)
+
+
+# Literal paths before /jobs/{job_id} (spec/web.md §6).
+@router.get("/jobs/active", response_model=ActiveJobsResponse)
+async def active_jobs(service: Service) -> ActiveJobsResponse:
+    """Every queued, running or uploading job, newest first (no paging)."""
+    return await service.active_jobs()
+
+
+class InterruptedJobsResponse(BaseModel):
+    jobs: list[RecoveryDescriptor]
+
+
+@router.get("/jobs/interrupted", response_model=InterruptedJobsResponse)
+async def interrupted_jobs(service: Service) -> InterruptedJobsResponse:
+    """Recovery descriptors of every job interrupted by a restart, not yet dismissed."""
+    return InterruptedJobsResponse(jobs=await service.interrupted())
 
 
 @router.get("/jobs/{job_id}", response_model=JobDetail)
@@ -107,6 +131,46 @@ class Concurrency(BaseModel):
 async def set_concurrency(body: Concurrency, service: Service) -> QueueSnapshot:
     """How many jobs run at once (process-wide; a restart goes back to the setting)."""
     return service.set_max_parallel(body.max_parallel)
+
+
+@router.get("/jobs/{job_id}/recovery", response_model=RecoveryDescriptor)
+async def job_recovery(job_id: str, service: Service) -> RecoveryDescriptor:
+    """How a failed job can be recovered, from the evidence in its folder."""
+    return await service.recovery_descriptor(job_id)
+
+
+@router.post("/jobs/{job_id}/resume", response_model=ResumeResponse)
+async def resume_job(job_id: str, body: ResumeRequest, service: Service) -> ResumeResponse:
+    """Run one recovery action offered by ``GET /jobs/{job_id}/recovery`` (or ``discard``)."""
+    return await service.resume(job_id, body.action)
+
+
+def content_disposition(name: str, kind: str = "inline") -> str:
+    """RFC 6266: an ASCII ``filename`` fallback plus the exact name as ``filename*``."""
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in name)
+    encoded = quote(name, safe="")
+    return f"{kind}; filename=\"{fallback or 'image.png'}\"; filename*=UTF-8''{encoded}"
+
+
+@router.get(
+    "/files",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/png": {}, "image/jpeg": {}, "image/webp": {},
+                                 "application/octet-stream": {}}}},
+)
+async def get_file(
+    service: Service,
+    path: Annotated[str, Query(description="absolute path of a file in the jobs folder")],
+) -> FileResponse:
+    """A file produced by this service, by absolute path (history rows name outputs so)."""
+    resolved = await service.job_file(path)
+    name = resolved.name or "image.png"
+    media = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(resolved, media_type=media, headers={
+        "Content-Disposition": content_disposition(name),
+        "Cache-Control": "private, max-age=31536000",
+        "X-Content-Type-Options": "nosniff",
+    })
 
 
 @router.post("/jobs/{job_id}/retry", response_model=EnqueueResponse)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...config import ConfigStore
+from ...config.mutations import keep_stored_secret
 from ...config.views import redact_refs
 from ...console.models import ServerConfig
 from ...notifications import WebhookNotifier
@@ -84,6 +85,10 @@ def _keep_secrets(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
                 ref["value"] = old_ref.get("value", "")
             if isinstance(ref, dict):
                 ref.pop("present", None)
+    email, old_email = new.get("email"), old.get("email")
+    if isinstance(email, dict) and isinstance(email.get("password"), dict):
+        email["password"] = keep_stored_secret(
+            email["password"], old_email.get("password") if isinstance(old_email, dict) else None)
     return new
 
 

@@ -26,6 +26,7 @@ import { KIND_LABEL, jobKind } from "../jobs/kind";
 import { phaseText } from "../jobs/labels";
 import { StatusBadge } from "../jobs/StatusBadge";
 import { BeforeAfter } from "./BeforeAfter";
+import { RecoveryPanel } from "./RecoveryPanel";
 import { findVerification } from "../transparent/model";
 import { VerifyReport } from "../transparent/VerifyReport";
 
@@ -314,6 +315,8 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
           {error ? (
             <ErrorPanel title={status === "partial_failed" ? t("error.partial_title") : t("error.failed_title")} error={error} />
           ) : null}
+
+          <RecoveryPanel job={job} />
 
           {job.command.startsWith("transparent") && findVerification(job) ? <VerifyReport v={findVerification(job)!} /> : null}
 
