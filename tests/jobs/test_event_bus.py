@@ -33,12 +33,12 @@ async def test_events_are_published_first_and_stored_in_one_batch(
 ) -> None:
     bus = EventBus(repo)
     sub = bus.subscribe("job-a")
-    first = await bus.emit("job-a", "local", "job.queued", {})  # numbered by the database
-    assert first.seq == 1 and await stored(repo, "job-a") == [1]
+    first = await bus.emit("job-a", "local", "job.queued", {})
+    assert first.seq == 1
     for i in range(5):
         await bus.emit("job-a", "progress", "step", {"i": i})
     assert [sub.queue.get_nowait().seq for _ in range(6)] == [1, 2, 3, 4, 5, 6]
-    assert await stored(repo, "job-a") == [1]  # the rest is still buffered...
+    assert await stored(repo, "job-a") == []  # still buffered...
     assert [e.seq for e in await bus.replay("job-a")] == [1, 2, 3, 4, 5, 6]  # ...yet replayed
     assert [e.seq for e in await bus.replay("job-a", 4)] == [5, 6]
     await bus.flush()
@@ -73,7 +73,7 @@ async def test_terminal_event_is_published_only_when_everything_is_stored(
     assert kind == "job.completed"
     assert a_stored == [1, 2, 3, 4, 5]  # every event of the job, the terminal one included
     assert b_stored == [1, 2, 3, 4]  # and of every other job emitted before it
-    assert [s for k, s, _ in seen if k == "step"][0] == [1]  # steps were delivered unstored
+    assert next(s for k, s, _ in seen if k == "step") == []  # steps were delivered unstored
     await repo.db.dispose()
 
 
@@ -85,8 +85,10 @@ async def test_numbering_continues_after_the_job_is_forgotten(repo: HistoryRepos
     bus.forget("job-a")
     late = await bus.emit("job-a", "local", "job.notifications", {})  # after the terminal one
     assert late.seq == 4
+    await bus.close()
     other = EventBus(repo)  # e.g. the next process
     assert (await other.emit("job-a", "local", "job.notifications", {})).seq == 5
+    await other.flush()
     assert await stored(repo, "job-a") == [1, 2, 3, 4, 5]
     await repo.db.dispose()
 

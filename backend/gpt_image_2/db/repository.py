@@ -1,11 +1,11 @@
 """History repository: jobs, their events and upload records.
 
 Every method is one short transaction: a synchronous function of a connection
-handed to :meth:`Database.write` / :meth:`Database.read` (one trip to the
-database thread, however many statements it runs). A single event's sequence
-number is assigned inside the insert (``max(seq)+1``), so two writers never
-collide; :meth:`HistoryRepository.append_events` stores a batch of events whose
-numbers the event bus already assigned (jobs/bus.py).
+handed to :meth:`Database.write` / :meth:`Database.read` (see db/engine.py:
+short ones run on the event loop, page queries over the whole history in a
+thread). :meth:`HistoryRepository.append_event` numbers one event inside the
+insert (``max(seq)+1``); :meth:`HistoryRepository.append_events` stores a batch
+of events the event bus already numbered (jobs/bus.py).
 """
 
 from __future__ import annotations
@@ -120,6 +120,8 @@ _EVENTS_AFTER = (
     .where(job_events.c.job_id == bindparam("job_id"), job_events.c.seq > bindparam("after"))
     .order_by(job_events.c.seq)
 )
+_LAST_SEQ = select(func.coalesce(func.max(job_events.c.seq), 0)).where(
+    job_events.c.job_id == bindparam("job_id"))
 _APPEND_EVENT = (
     insert(job_events)
     .values(
@@ -405,6 +407,11 @@ class HistoryRepository:
         seq = await self.db.write(
             lambda conn: int(conn.execute(_APPEND_EVENT, params).scalar_one()))
         return EventRow(job_id, seq, kind, event_type, data, created)
+
+    async def last_event_seq(self, job_id: str) -> int:
+        """The job's highest event ``seq`` (0: no events)."""
+        return await self.db.read(
+            lambda conn: int(conn.execute(_LAST_SEQ, {"job_id": job_id}).scalar_one()))
 
     async def append_events(self, events: Sequence[EventRow]) -> None:
         """Store already-numbered events in one transaction. Events of jobs that no

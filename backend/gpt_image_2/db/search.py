@@ -164,9 +164,10 @@ def page_rowids(sync_conn: Any, match: str, conds: Sequence[Any], want: int, *,
         rows_total = sync_conn.execute(
             select(func.max(jobs_rowid)).select_from(jobs)).scalar() or 0
         # Sorting costs ~matches; the rowid walk ~want * rows/matches (the rows
-        # newer than the page's last one, in the created_at index).
+        # newer than the page's last one, in the created_at index) when the matches
+        # are spread evenly. The walk gives up once it sees that is not so.
         if matches * matches > want * rows_total:
-            found = _walk(sync_conn, match, conds, want, older_than)
+            found = _walk(sync_conn, match, conds, want, older_than, budget=matches)
             if found is not None:
                 return found
     stmt = (select(jobs_rowid).select_from(_fts.join(jobs, jobs_rowid == _fts_rowid))
@@ -176,31 +177,41 @@ def page_rowids(sync_conn: Any, match: str, conds: Sequence[Any], want: int, *,
 
 
 def _walk(sync_conn: Any, match: str, conds: Sequence[Any], want: int,
-          older_than: tuple[str, str] | None) -> list[int] | None:
-    """The rowid walk; None when a row out of rowid order could belong to the page."""
+          older_than: tuple[str, str] | None, budget: int) -> list[int] | None:
+    """The rowid walk; None when it cannot prove its page cheaply (a row out of
+    rowid order could belong to it, or proving it would cost more than ``budget``
+    index rows): the caller sorts instead."""
     found: list[tuple[str, str, int]] = []
     before: int | None = None
     chunk = max(64, want * 2)
     exhausted = False
     while len(found) < want and not exhausted:
-        step = select(_fts_rowid).select_from(_fts).where(_matches(match))
+        # The matches drive the join (each one a rowid lookup in ``jobs``), newest
+        # rowid first; the conditions filter the rows they find.
+        step = (select(jobs.c.created_at, jobs.c.id, _fts_rowid)
+                .select_from(_fts.join(jobs, jobs_rowid == _fts_rowid))
+                .where(_matches(match), *conds))
         if before is not None:
             step = step.where(_fts_rowid < before)
-        rowids = [int(r[0]) for r in sync_conn.execute(
+        rows = [(r[0], r[1], int(r[2])) for r in sync_conn.execute(
             step.order_by(_fts_rowid.desc()).limit(chunk))]
-        exhausted = len(rowids) < chunk
-        if rowids:
-            before = rowids[-1]
-            keep = select(jobs.c.created_at, jobs.c.id, jobs_rowid).where(
-                jobs_rowid.in_(rowids), *conds)
-            found += [(r[0], r[1], int(r[2])) for r in sync_conn.execute(keep)]
+        exhausted = len(rows) < chunk
+        if rows:
+            before = rows[-1][2]
+            found += rows
         chunk = min(chunk * 4, 4096)
     found.sort(key=lambda r: (r[0], r[1]), reverse=True)
     found = found[:want]
     if exhausted:
         return [r[2] for r in found]  # every match was seen
-    # Every match with rowid >= ``before`` was seen; the page is exact unless an
-    # unseen row (rowid < ``before``) sorts above the page's last row.
+    # Every qualifying match with rowid >= ``before`` was seen; the page is exact
+    # unless an unseen row (rowid < ``before``) sorts above the page's last row.
+    # Finding one scans the index rows newer than that last row: roughly the rows
+    # inserted after ``before`` when rowid order is insertion order.
+    rows_total = sync_conn.execute(select(func.max(jobs_rowid)).select_from(jobs)).scalar() or 0
+    assert before is not None
+    if rows_total - before > budget:
+        return None
     last = found[-1]
     check = select(jobs_rowid).where(
         tuple_(jobs.c.created_at, jobs.c.id) > tuple_(last[0], last[1]), jobs_rowid < before)

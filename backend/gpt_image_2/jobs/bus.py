@@ -3,12 +3,11 @@
 Each event gets a per-job monotonic ``seq``, so replay (``Last-Event-ID``) and
 live delivery share one numbering; publish order equals ``seq`` order.
 
-Persistence is write-behind. A job's first event in this process is stored at
-once, numbered by the database (``max(seq)+1``), which also tells the bus where
-the job's numbering stands; later events are numbered here, published at once
-and stored by a background writer in one transaction per batch (whatever
-accumulated over :data:`BATCH_DELAY`, or until someone waits for it). Two rules
-keep this exact:
+Persistence is write-behind. For a job's first event in this process the bus
+reads where the job's numbering stands (``max(seq)``); from then on events are
+numbered here, published at once and stored by a background writer, one
+transaction per batch (whatever accumulated over :data:`BATCH_DELAY`, or until
+someone waits for it). Two rules keep this exact:
 
 * A terminal event (``job.completed`` …) is published only after it and every
   earlier event of every job are stored, so a job is never reported finished
@@ -36,7 +35,7 @@ __all__ = ["BATCH_DELAY", "EventBus", "Subscription", "to_event"]
 
 log = logging.getLogger(__name__)
 
-BATCH_DELAY = 0.01
+BATCH_DELAY = 0.05
 """Seconds non-terminal events may wait in memory, so a job's burst is one transaction."""
 
 class Subscription:
@@ -86,9 +85,12 @@ class EventBus:
         terminal = event_type in TERMINAL_EVENT_TYPES
         async with self._locks[job_id]:
             last = self._seq.get(job_id)
-            if last is None or self._closed:
-                # Numbering unknown here (or shutting down): store now, numbered by the
-                # database, once nothing of this job is still waiting to be written.
+            if last is None and not self._closed:
+                # Numbering unknown here: continue from the database's, once nothing
+                # of this job is still waiting to be written.
+                await self._wait(self._unwritten(job_id))
+                last = await self.repo.last_event_seq(job_id)
+            if last is None or self._closed:  # shutting down: store now, one by one
                 await self._wait(self._unwritten(job_id))
                 row = await self.repo.append_event(job_id, kind, event_type, clean)
             else:

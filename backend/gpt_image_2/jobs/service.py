@@ -315,7 +315,9 @@ class JobService:
 
     async def follow(self, job_id: str, after_seq: int = 0) -> AsyncIterator[JobEvent]:
         """Replay events after ``after_seq``, then follow live until the job ends."""
-        job = await self.get_job(job_id)
+        active = self.queue.is_running(job_id) or self.queue.is_queued(job_id)
+        if not active:
+            await self.get_job(job_id)  # NotFound for an unknown job
         sub = self.bus.subscribe(job_id)
         try:
             last = after_seq
