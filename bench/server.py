@@ -13,7 +13,8 @@ Measures:
 
 * job overhead: ``POST /api/images/generate`` sent → ``job.completed`` received
   on the job's SSE stream, minus the time the upstream spent on the request
-  (its own record, 50 ms of it an injected delay): p50 / p99;
+  (its own record, from its server handing over the request to the last byte of
+  its response; 50 ms of it an injected delay): p50 / p99;
 * throughput: jobs per second with N clients each submitting a job and waiting
   for its ``job.completed`` (server ``max_parallel`` = N), zero-latency upstream,
   N = 1, 4, 16;
@@ -89,16 +90,23 @@ def serve_fake() -> int:
 
     fake = FakeOpenAI()
     served: list[list[float]] = []  # [arrived, sent] per image request, monotonic clock
-    answer = fake._answer
+    inner = fake.server.app
 
-    async def timed(prompt: str, body: dict[str, Any], request: Request) -> Response:
+    async def timed(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        """The upstream's time: from its server handing over the request to the last
+        byte of the response (its own parsing and encoding included, not ours)."""
+        if scope["type"] != "http" or not scope["path"].startswith("/v1/images/"):
+            return await inner(scope, receive, send)
         arrived = time.monotonic()
-        try:
-            return await answer(prompt, body, request)
-        finally:
-            served.append([arrived, time.monotonic()])
 
-    fake._answer = timed  # type: ignore[method-assign]
+        async def timed_send(message: dict[str, Any]) -> None:
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                served.append([arrived, time.monotonic()])
+
+        await inner(scope, receive, timed_send)
+
+    fake.server.server.config.app = timed
 
     async def control(request: Request) -> Response:
         if request.method == "POST":
@@ -516,8 +524,9 @@ def describe(args: argparse.Namespace, before: str, after: str) -> str:
         f"127.0.0.1. Load average before / after: {before} → {after} (the machine is "
         "shared; single runs vary by ±20 % or more).\n\n"
         "Job overhead is submit → `job.completed` received over SSE, minus the time the "
-        f"upstream spent (a {OVERHEAD_LATENCY * 1000:.0f} ms injected delay plus its own "
-        "work). Throughput: N clients each submit a job and wait for its completion, server "
+        "upstream spent, from its server handing over the request to the last byte of its "
+        f"response (a {OVERHEAD_LATENCY * 1000:.0f} ms injected delay plus its own work). "
+        "Throughput: N clients each submit a job and wait for its completion, server "
         f"`max_parallel` N, zero-latency upstream. SSE delivery: {SUBSCRIBERS} subscribers "
         "on one job, upstream response sent → `request_completed` received (an upper "
         "bound: it includes the server reading, spooling and decoding that response). "

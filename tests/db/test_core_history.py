@@ -162,3 +162,31 @@ async def test_search_index_catches_up_with_other_writers(tmp_path: Path) -> Non
     assert (await repo.list_jobs(query="ha")).total == 0  # short terms use LIKE
     assert (await repo.list_jobs(query="li")).total == 1
     await db.dispose()
+
+
+async def test_insert_and_claim_return_the_row_as_stored(tmp_path: Path) -> None:
+    """insert_job and claim_job skip the read-back: what they return equals a fresh read,
+    and the search index follows both."""
+    db = await open_database(tmp_path / "history.sqlite")
+    repo = HistoryRepository(db)
+    meta = {"prompt": "a red kite over dunes", "size": "1024x1024", "n": 1, "tags": ("a", "b")}
+    inserted = await repo.insert_job(job_id="job-new", command="images generate",
+                                     provider="openai", status="queued", output_path=None,
+                                     created_at="1700000003", metadata=meta)
+    assert inserted == await repo.get_job("job-new")
+    assert inserted.metadata is not None and inserted.metadata["tags"] == ["a", "b"]
+    assert [j.id for j in (await repo.list_jobs(query="red kite")).jobs] == ["job-new"]
+
+    claimed = await repo.claim_job("job-new", lambda m: {**m, "started_at": "1700000004"})
+    assert claimed is not None and claimed.status == "running"
+    assert claimed.metadata is not None and claimed.metadata["started_at"] == "1700000004"
+    assert claimed == await repo.get_job("job-new")
+    assert [j.id for j in (await repo.list_jobs(query="running")).jobs] == ["job-new"]
+    assert await repo.claim_job("job-new", lambda m: m) is None  # not queued any more
+    assert await repo.claim_job("job-missing", lambda m: m) is None
+    with pytest.raises(Exception, match="UNIQUE"):  # an id is never inserted twice
+        await repo.insert_job(job_id="job-new", command="images generate", provider="openai",
+                              status="queued", output_path=None, created_at="1",
+                              metadata={})
+    assert (await repo.get_job("job-new")) == claimed
+    await db.dispose()

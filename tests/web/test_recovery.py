@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gpt_image_2.paths import DataPaths
 from gpt_image_2.providers.openai import OpenAIImagesProvider
 from gpt_image_2.settings import Settings
 from tests.conftest import app_client
@@ -103,6 +104,30 @@ async def test_crash_after_spool_continue_save_never_calls_the_provider(
         state = json.loads((Path(job["output_path"]).parent / "recovery_state.json").read_text())
         assert state["stage"] == "completed"
     assert len(fake_openai.requests) == 1  # the provider never saw a second request
+
+
+async def test_spool_without_its_saved_mark_is_still_a_cached_answer(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, fake_openai: FakeOpenAI
+) -> None:
+    """The "response saved" mark is written without fsync; after a power cut the state
+    may still say "submitted" while the (fsynced) spool is there: no new request."""
+    job_id = await crash_at(settings, monkeypatch, "decode", {"prompt": "mark lost"})
+    state_file = DataPaths.from_settings(settings).job_dir(job_id) / "recovery_state.json"
+    state = json.loads(state_file.read_text())
+    assert state["attempts"][-1]["response_body_completed_at"]
+    for attempt in state["attempts"]:  # what the last fsynced write ("submitted") held
+        attempt.pop("response_body_completed_at", None)
+        attempt.pop("raw_response_path", None)
+    state["stage"] = "submitted"
+    state_file.write_text(json.dumps(state))
+    async with app_client(settings) as api:
+        desc = (await api.get(f"/api/jobs/{job_id}/recovery")).json()
+        assert desc["recoverability"] == "recoverable.local_response_cached"
+        assert desc["primary_action"]["id"] == "continue_save"
+        resumed = await api.post(f"/api/jobs/{job_id}/resume", json={"action": "continue_save"})
+        assert resumed.status_code == 200, resumed.text
+        assert resumed.json()["job"]["status"] == "completed"
+    assert len(fake_openai.requests) == 1
 
 
 async def test_never_dispatched_resubmit_creates_a_linked_job(

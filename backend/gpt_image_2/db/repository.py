@@ -191,6 +191,34 @@ class HistoryRepository:
 
         return await self.db.write(run)
 
+    async def insert_job(
+        self,
+        *,
+        job_id: str,
+        command: str,
+        provider: str,
+        status: str,
+        output_path: str | None,
+        created_at: str,
+        metadata: dict[str, Any],
+    ) -> JobRow:
+        """Insert the row of a new job (an id never used before): one insert and its index
+        entry, no read back; returns the row as stored."""
+        stored = _dumps(metadata)
+        values = {"id": job_id, "command": command, "provider": provider, "status": status,
+                  "output_path": output_path, "created_at": created_at, "metadata": stored}
+        reindex = self.search
+
+        def run(conn: Connection) -> None:
+            conn.execute(_INSERT_JOB, values)
+            if reindex:
+                search.reindex_job(conn, job_id)
+
+        await self.db.write(run)
+        return JobRow(id=job_id, command=command, provider=provider, status=status,
+                      output_path=output_path, created_at=created_at,
+                      metadata=json.loads(stored))
+
     async def update_job(
         self,
         job_id: str,
@@ -238,10 +266,14 @@ class HistoryRepository:
             row = _read_job(conn, job_id, include_deleted=False, uploads=False)
             if row is None or row.metadata is None or row.status not in allowed:
                 return None
-            update_row = self._updater(job_id, status=to_status,
-                                       metadata=prepare(dict(row.metadata)),
-                                       only_if_status=allowed)
-            return update_row(conn)
+            meta = prepare(dict(row.metadata))
+            update = self._update_fn(job_id, status=to_status, metadata=meta,
+                                     only_if_status=allowed)
+            if not update(conn):
+                return None
+            # The row as stored: the one just read with the new values (same transaction).
+            row.status, row.metadata = to_status, json.loads(_dumps(meta))
+            return row
 
         return await self.db.write(run)
 
@@ -255,6 +287,28 @@ class HistoryRepository:
         metadata: dict[str, Any] | None = None,
         only_if_status: Iterable[str] | None = None,
     ) -> Callable[[Connection], JobRow | None]:
+        """The update as a function of a connection: the row as stored afterwards, or
+        None when no row matched."""
+        apply = self._update_fn(job_id, status=status, provider=provider,
+                                output_path=output_path, metadata=metadata,
+                                only_if_status=only_if_status)
+
+        def run(conn: Connection) -> JobRow | None:
+            return _read_job(conn, job_id, include_deleted=True) if apply(conn) else None
+
+        return run
+
+    def _update_fn(
+        self,
+        job_id: str,
+        *,
+        status: str | None = None,
+        provider: str | None = None,
+        output_path: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        only_if_status: Iterable[str] | None = None,
+    ) -> Callable[[Connection], bool]:
+        """The update (and its index entry) as a function of a connection: did a row match?"""
         values: dict[str, Any] = {}
         if status is not None:
             values["status"] = status
@@ -270,15 +324,14 @@ class HistoryRepository:
             params["w_statuses"] = list(only_if_status)
         reindex = self.search and ("metadata" in values or "status" in values)
 
-        def run(conn: Connection) -> JobRow | None:
-            result = conn.execute(stmt, params)
-            if not result.rowcount:
-                return None
+        def apply(conn: Connection) -> bool:
+            if not conn.execute(stmt, params).rowcount:
+                return False
             if reindex:
                 search.reindex_job(conn, job_id)
-            return _read_job(conn, job_id, include_deleted=True)
+            return True
 
-        return run
+        return apply
 
     async def get_job(self, job_id: str, *, include_deleted: bool = False) -> JobRow | None:
         return await self.db.read(

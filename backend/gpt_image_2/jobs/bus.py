@@ -132,6 +132,11 @@ class EventBus:
         self._closed = True
         await self.flush()
 
+    def numbering_starts(self, job_id: str) -> None:
+        """``job_id`` is a new job with no events anywhere: its first event is ``seq`` 1,
+        without asking the database."""
+        self._seq.setdefault(job_id, 0)
+
     def forget(self, job_id: str) -> None:
         """Drop the per-job state once a job is finished."""
         lock = self._locks.get(job_id)

@@ -103,10 +103,10 @@ def write_edit_inputs(job_dir: Path, inputs: EditInputs) -> list[Path]:
     written = []
     for index, ref in enumerate(inputs.refs):
         path = job_dir / f"ref-{index}{ext_for_mime(ref.mime)}"
-        atomic_write_bytes(path, ref.data)
+        atomic_write_bytes(path, ref.data, sync="data")
         written.append(path)
     if inputs.mask is not None:
-        atomic_write_bytes(job_dir / MASK_FILE, inputs.mask.data)
+        atomic_write_bytes(job_dir / MASK_FILE, inputs.mask.data, sync="data")
         written.append(job_dir / MASK_FILE)
     return written
 

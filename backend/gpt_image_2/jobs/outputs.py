@@ -26,7 +26,7 @@ def write_outputs(job_dir: Path, images: list[bytes]) -> list[dict[str, Any]]:
         for index, data in enumerate(images):
             stem = "out" if len(images) == 1 else f"out-{index + 1}"
             path = job_dir / f"{stem}{extension_for(data)}"
-            atomic_write_bytes(path, data)
+            atomic_write_bytes(path, data, sync="data")
             written.append(path)
             files.append({"index": index, "path": str(path), "bytes": len(data)})
     except OSError as exc:

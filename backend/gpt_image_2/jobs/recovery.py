@@ -221,16 +221,17 @@ def classify(job: Job, ev: Evidence) -> Recoverability | None:
         return "recoverable.partial_outputs"
     bad_spool = isinstance(error, dict) and error.get("code") in _BAD_SPOOL_CODES
     last = ev.last_attempt
-    if last is None:  # no attempt recorded (older rows): only the spool tells
-        if pub.raw_response_present:
-            return "terminal.local_recovery_unavailable" if bad_spool \
-                else "recoverable.local_response_cached"
-        return "terminal.provider_rejected" if _rejected(error) \
-            else "recoverable.never_dispatched"
-    if last.get("response_body_completed_at"):
+    answered = last is not None and bool(last.get("response_body_completed_at"))
+    # A spooled body is whole (atomic write) and only a complete answer is spooled, so
+    # its presence alone says "answered"; the attempt's mark may be missing (rows from
+    # before attempts were recorded; the mark is not fsynced, a power cut can lose it).
+    if pub.raw_response_present or answered:
         if pub.raw_response_present and not bad_spool:
             return "recoverable.local_response_cached"
         return "terminal.local_recovery_unavailable"
+    if last is None:  # no attempt recorded (older rows) and nothing spooled
+        return "terminal.provider_rejected" if _rejected(error) \
+            else "recoverable.never_dispatched"
     if _rejected(error):
         return "terminal.provider_rejected"
     return "ambiguous.remote_maybe_accepted"

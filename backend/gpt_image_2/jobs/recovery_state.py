@@ -30,7 +30,7 @@ from typing import Any
 import anyio
 
 from ..errors import AppError
-from ..fsutil import atomic_write_bytes, epoch_seconds
+from ..fsutil import Sync, atomic_write_bytes, epoch_seconds
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -91,7 +91,10 @@ class RecoveryRecorder:
 
         await self._update(change)
 
-    async def response_received(self, slot: int | None, size: int) -> None:
+    async def response_received(self, slot: int | None, size: int,
+                                spool: Callable[[], None] | None = None) -> None:
+        """Record that the body of ``slot``'s response is on disk; ``spool`` (run first,
+        in the same worker thread) is what puts it there."""
         name = raw_response_name(slot)
 
         def change(state: dict[str, Any]) -> None:
@@ -105,7 +108,9 @@ class RecoveryRecorder:
                 state.setdefault("generation_slots", {})[str(slot)] = {
                     "stage": "response_received", "raw_response_bytes": size}
 
-        await self._update(change)
+        # The spool is written durably first; this mark only repeats what its presence
+        # says (jobs/recovery.py reads it either way), so it needs no fsync of its own.
+        await self._update(change, spool, sync="none")
 
     async def mark(self, stage: str) -> None:
         def change(state: dict[str, Any]) -> None:
@@ -113,18 +118,31 @@ class RecoveryRecorder:
 
         await self._update(change)
 
-    async def _update(self, change: Callable[[dict[str, Any]], None]) -> None:
+    async def _update(self, change: Callable[[dict[str, Any]], None],
+                      before: Callable[[], None] | None = None, sync: Sync = "none") -> None:
+        """Apply ``change`` and rewrite the file: one trip to a worker thread, which
+        first runs ``before`` (e.g. spooling the body this change records)."""
         async with self._lock:
-            if self._state is None:
-                self._state = await anyio.to_thread.run_sync(load_state, self.job_dir)
-            change(self._state)
-            self._state["updated_at"] = epoch_seconds()
-            data = (json.dumps(self._state, indent=2, ensure_ascii=False) + "\n").encode()
-            try:
-                await anyio.to_thread.run_sync(
-                    atomic_write_bytes, self.job_dir / STATE_FILE, data)
-            except OSError as exc:
-                # Without this record a crash could not tell "never sent" from "maybe
-                # billed", so no request goes out when it cannot be written.
-                raise AppError("output_write_failed", "Unable to record the job's recovery state.",
-                               {"error": exc.strerror or str(exc)}) from exc
+            if before is None and sync == "none":
+                # A few hundred bytes into the page cache, no fsync: cheaper here than a
+                # trip to a worker thread, and it sits right before every request.
+                self._apply(change, None, sync)
+            else:
+                await anyio.to_thread.run_sync(self._apply, change, before, sync)
+
+    def _apply(self, change: Callable[[dict[str, Any]], None],
+               before: Callable[[], None] | None, sync: Sync) -> None:
+        if before is not None:
+            before()
+        if self._state is None:
+            self._state = load_state(self.job_dir)
+        change(self._state)
+        self._state["updated_at"] = epoch_seconds()
+        data = (json.dumps(self._state, indent=2, ensure_ascii=False) + "\n").encode()
+        try:
+            atomic_write_bytes(self.job_dir / STATE_FILE, data, sync=sync)
+        except OSError as exc:
+            # Without this record a crash could not tell "never sent" from "maybe
+            # billed", so no request goes out when it cannot be written.
+            raise AppError("output_write_failed", "Unable to record the job's recovery state.",
+                           {"error": exc.strerror or str(exc)}) from exc

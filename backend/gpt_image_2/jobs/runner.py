@@ -178,8 +178,8 @@ class JobRunner:
         name = RAW_RESPONSE_FILE if slot is None else f"raw_response-{slot}.json"
 
         async def spool(body: bytes) -> None:
-            await anyio.to_thread.run_sync(atomic_write_bytes, job_dir / name, body)
-            await recorder.response_received(slot, len(body))
+            await recorder.response_received(
+                slot, len(body), lambda: atomic_write_bytes(job_dir / name, body, sync="none"))
 
         return RunContext(emit=emit, spool_raw=spool, add_secret=self.secrets.add)
 

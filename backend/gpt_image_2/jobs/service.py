@@ -166,7 +166,8 @@ class JobService:
         job_id, job_dir = self._new_job_dir()
         text = json.dumps(request.body, ensure_ascii=False)
         await anyio.to_thread.run_sync(
-            lambda: atomic_write_bytes(job_dir / REQUEST_BODY_FILE, text.encode(), mode=0o600))
+            lambda: atomic_write_bytes(job_dir / REQUEST_BODY_FILE, text.encode(), mode=0o600,
+                                       sync="data"))
         now = epoch_seconds()
         meta: dict[str, Any] = {
             "operation": request.operation,
@@ -195,6 +196,7 @@ class JobService:
         filled in. ``job_id`` defaults to a new id with its folder created.
         """
         overrides = self._prepare(overrides)
+        fresh = job_id is None
         if job_id is None:
             job_id, job_dir = self._new_job_dir()
         else:
@@ -202,7 +204,7 @@ class JobService:
             job_dir.mkdir(parents=True, exist_ok=True)
         meta = {**meta, "recovery": {"job_dir": str(job_dir)}}
         now = str(meta.setdefault("updated_at", epoch_seconds()))
-        return await self._enqueue(job_id, command, provider, meta, overrides, now)
+        return await self._enqueue(job_id, command, provider, meta, overrides, now, fresh=fresh)
 
     async def _enqueue(
         self,
@@ -212,14 +214,21 @@ class JobService:
         meta: dict[str, Any],
         overrides: ProviderOverrides,
         now: str,
+        *,
+        fresh: bool = True,
     ) -> EnqueueResponse:
+        """Store the queued row and its ``job.queued`` event, and queue the job. ``fresh``:
+        the id was just made by :meth:`_new_job_dir` (no row, no events yet)."""
         # Which kind of process runs the job: a server recovers only its own jobs, so a
         # CLI run in flight on a shared data root is never failed or run twice by it.
         meta = {**meta, "runner": "cli" if self.runner.settings.embedded else "server"}
-        row = await self.repo.upsert_job(
+        store = self.repo.insert_job if fresh else self.repo.upsert_job
+        row = await store(
             job_id=job_id, command=command, provider=provider, status="queued",
             output_path=None, created_at=now, metadata=meta,
         )
+        if fresh:
+            self.bus.numbering_starts(job_id)
         if overrides != ProviderOverrides():
             self.runner.overrides[job_id] = overrides
         position = self.queue.snapshot().queued + 1
@@ -228,6 +237,9 @@ class JobService:
         )
         job = job_view(row) if row.deleted_at is None else await self.get_job(job_id)
         self.queue.submit(job_id)
+        # Let a job that can start now take its first steps (claim, request on its way)
+        # before this answer is serialised and sent.
+        await asyncio.sleep(0)
         return EnqueueResponse(
             job_id=job_id, job=job, events=[event], queue=self.queue.snapshot(), queued=True
         )
@@ -313,11 +325,14 @@ class JobService:
                            {"job_id": job_id, "index": index})
         return path
 
+    async def require_job(self, job_id: str) -> None:
+        """NotFound for an unknown job; a job in this process's queue needs no read."""
+        if not (self.queue.is_running(job_id) or self.queue.is_queued(job_id)):
+            await self.get_job(job_id)
+
     async def follow(self, job_id: str, after_seq: int = 0) -> AsyncIterator[JobEvent]:
         """Replay events after ``after_seq``, then follow live until the job ends."""
-        active = self.queue.is_running(job_id) or self.queue.is_queued(job_id)
-        if not active:
-            await self.get_job(job_id)  # NotFound for an unknown job
+        await self.require_job(job_id)
         sub = self.bus.subscribe(job_id)
         try:
             last = after_seq
@@ -465,4 +480,4 @@ def _copy_inputs(source: Path, target: Path) -> None:
         for item in sorted(source.glob(pattern)):
             if item.is_file():
                 atomic_write_bytes(target / item.name, item.read_bytes(),
-                                   mode=item.stat().st_mode & 0o777)
+                                   mode=item.stat().st_mode & 0o777, sync="data")

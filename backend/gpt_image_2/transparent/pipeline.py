@@ -119,7 +119,8 @@ async def execute_generate(
     data = result.images[0]
     source_path = job_dir / f"{SOURCE_STEM}{extension_for(data)}"
     try:
-        await anyio.to_thread.run_sync(atomic_write_bytes, source_path, data)
+        await anyio.to_thread.run_sync(
+            lambda: atomic_write_bytes(source_path, data, sync="data"))
     except OSError as exc:
         raise AppError("output_write_failed", "Unable to write the source image.",
                        {"error": exc.strerror or str(exc), "path": str(source_path)}) from exc
@@ -175,7 +176,8 @@ async def execute_generate(
     }
     report_path = job_dir / REPORT_FILE
     await anyio.to_thread.run_sync(
-        lambda: atomic_write_json(report_path, redact(report, list(runner.secrets))))
+        lambda: atomic_write_json(report_path, redact(report, list(runner.secrets)),
+                                  sync="data"))
     if not kept:
         await anyio.to_thread.run_sync(lambda: source_path.unlink(missing_ok=True))
 

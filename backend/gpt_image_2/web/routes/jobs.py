@@ -109,7 +109,7 @@ async def job_events(
     start = after or 0
     if last_event_id and last_event_id.strip().isdigit():
         start = int(last_event_id.strip())
-    await service.get_job(job_id)  # 404 before the stream starts
+    await service.require_job(job_id)  # 404 before the stream starts
 
     async def stream() -> AsyncIterator[dict[str, Any]]:
         async for event in service.follow(job_id, start):
