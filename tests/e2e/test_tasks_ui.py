@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -23,6 +24,12 @@ pytestmark = pytest.mark.e2e
 
 TERMINAL = {"completed", "partial_failed", "failed", "cancelled", "canceled"}
 
+
+
+def _jobs_query(url: str) -> dict[str, list[str]]:
+    """The query of a ``GET /api/jobs`` request ({} for any other URL)."""
+    parts = urlsplit(url)
+    return parse_qs(parts.query) if parts.path == "/api/jobs" else {}
 
 def submit(url: str, prompt: str, **fields: Any) -> str:
     body = {"prompt": prompt, "provider": "openai", **fields}
@@ -89,19 +96,24 @@ def test_filters_search_and_the_drawer(page: Any, live_server: Any, history: dic
     page.screenshot(animations="disabled", path=str(screenshots / "tasks.png"), full_page=True)
     axe_check(page, "tasks")
 
-    # Status (server side), kind and provider (in the page), search (server side).
+    # Every filter runs on the server: status, provider, kind (its commands) and search;
+    # the total in the pill is the filtered total.
     page.get_by_role("radio", name="Failed").check()
     expect(cards).to_have_count(1)
     expect(cards.first).to_contain_text("e2e rejected")
     expect(cards.first).to_contain_text("Failed")
     page.get_by_role("radio", name="All", exact=True).check()
-    page.get_by_label("Filter by provider").select_option("relay")
+    with page.expect_request(lambda r: _jobs_query(r.url).get("provider") == ["relay"]):
+        page.get_by_label("Filter by provider").select_option("relay")
     expect(cards).to_have_count(1)
     expect(cards.first).to_contain_text("e2e relay")
+    expect(page.locator(".count-pill")).to_have_text("1 job")
     page.get_by_label("Filter by provider").select_option("")
-    page.get_by_label("Filter by kind").select_option("edit")
+    with page.expect_request(lambda r: _jobs_query(r.url).get("command") == ["images edit"]):
+        page.get_by_label("Filter by kind").select_option("edit")
     expect(cards).to_have_count(1)
     expect(cards.first).to_contain_text("Image edit")
+    expect(page.locator(".count-pill")).to_have_text("1 job")
     page.get_by_label("Filter by kind").select_option("")
     page.get_by_label("Search jobs").fill("whale")
     expect(cards).to_have_count(1)

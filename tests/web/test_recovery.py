@@ -303,13 +303,14 @@ async def test_history_filters_by_provider_and_command(api: httpx.AsyncClient) -
             ("b", "relay", "images generate", "completed"),
             ("c", "relay", "images edit", "failed"),
             ("d", "relay", "images edit", "completed"),
-            ("e", "codex", "images edit", "completed")]
+            ("e", "codex", "images edit", "completed"),
+            ("f", "local", "transparent extract", "completed")]
     for i, (name, provider, command, status) in enumerate(rows):
         await repo.upsert_job(job_id=f"job-{name}", command=command, provider=provider,
                               status=status, output_path=None, created_at=str(1000 + i),
                               metadata={"prompt": f"prompt {name} cat"})
 
-    async def ids(**params: str) -> list[str]:
+    async def ids(**params: str | list[str]) -> list[str]:
         page = (await api.get("/api/jobs", params=params)).json()
         assert page["total"] == len(page["jobs"])
         return [j["id"] for j in page["jobs"]]
@@ -320,3 +321,9 @@ async def test_history_filters_by_provider_and_command(api: httpx.AsyncClient) -
     assert await ids(provider="relay", command="images edit", status="failed") == ["job-c"]
     assert await ids(provider="relay", q="prompt b") == ["job-b"]
     assert await ids(provider="rel") == []  # exact match, not a substring
+    # a repeated command matches any of them (the SPA's kind filter: all transparent commands)
+    assert await ids(command=["transparent generate", "transparent extract"]) == ["job-f"]
+    assert await ids(command=["images generate", "transparent extract"],
+                     q="cat") == ["job-f", "job-b", "job-a"]
+    assert await ids(command=["images generate", "images edit"], provider="relay") == [
+        "job-d", "job-c", "job-b"]

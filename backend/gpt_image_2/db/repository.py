@@ -346,9 +346,10 @@ class HistoryRepository:
         query: str | None = None,
         include_deleted: bool = False,
         provider: str | None = None,
-        command: str | None = None,
+        command: str | Sequence[str] | None = None,
     ) -> JobPage:
-        """One page, newest first; ``provider`` and ``command`` match exactly."""
+        """One page, newest first; ``provider`` matches exactly, ``command`` is one exact
+        command or a list of them (any of)."""
         limit = max(1, min(200, limit))
         filters: list[Any] = []  # everything but the deleted and search conditions
         statuses = status_group(status)
@@ -356,8 +357,11 @@ class HistoryRepository:
             filters.append(jobs.c.status.in_(statuses))
         if provider:
             filters.append(jobs.c.provider == provider)
-        if command:
-            filters.append(jobs.c.command == command)
+        commands = [command] if isinstance(command, str) else [c for c in command or () if c]
+        if len(commands) == 1:
+            filters.append(jobs.c.command == commands[0])
+        elif commands:
+            filters.append(jobs.c.command.in_(commands))
         conds = list(filters)
         if not include_deleted:
             conds.append(jobs.c.deleted_at.is_(None))

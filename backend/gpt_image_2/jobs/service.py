@@ -260,7 +260,7 @@ class JobService:
 
     async def list_jobs(
         self, *, limit: int, cursor: str | None, status: str | None, query: str | None,
-        provider: str | None = None, command: str | None = None,
+        provider: str | None = None, command: str | list[str] | None = None,
     ) -> JobPageResponse:
         page = await self.repo.list_jobs(limit=limit, cursor=cursor, status=status, query=query,
                                          provider=provider, command=command)

@@ -2922,8 +2922,8 @@ export interface operations {
                 query?: string | null;
                 /** @description exact provider name */
                 provider?: string | null;
-                /** @description exact command, e.g. images edit */
-                command?: string | null;
+                /** @description exact command, e.g. images edit; repeat it to match any of several */
+                command?: string[] | null;
             };
             header?: never;
             path?: never;

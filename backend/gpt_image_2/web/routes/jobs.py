@@ -37,7 +37,8 @@ async def list_jobs(
     q: str | None = None,
     query: str | None = None,
     provider: Annotated[str | None, Query(description="exact provider name")] = None,
-    command: Annotated[str | None, Query(description="exact command, e.g. images edit")] = None,
+    command: Annotated[list[str] | None, Query(
+        description="exact command, e.g. images edit; repeat it to match any of several")] = None,
 ) -> JobPageResponse:
     """History, newest first; ``cursor`` pages to older jobs."""
     return await service.list_jobs(limit=limit, cursor=cursor, status=status, query=q or query,

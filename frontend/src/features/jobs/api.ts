@@ -8,6 +8,10 @@ export interface JobListParams {
   limit: number;
   status?: string;
   q?: string;
+  /** Exact provider name. */
+  provider?: string;
+  /** Exact commands; a job matches any of them. */
+  commands?: readonly string[];
 }
 
 export const jobKeys = {
@@ -27,10 +31,12 @@ export function pollInterval(jobs: readonly Job[] | undefined): number {
 }
 
 export function fetchJobList(params: JobListParams & { cursor?: string }): Promise<JobListResponse> {
-  const query: Record<string, string | number> = { limit: params.limit };
+  const query: Record<string, string | number | string[]> = { limit: params.limit };
   if (params.cursor) query.cursor = params.cursor;
   if (params.status) query.status = params.status;
   if (params.q) query.q = params.q;
+  if (params.provider) query.provider = params.provider;
+  if (params.commands?.length) query.command = [...params.commands];
   return unwrap(api.GET("/api/jobs", { params: { query } }));
 }
 

@@ -37,9 +37,10 @@ export const KIND_ICON: Readonly<Record<JobKind, IconName>> = {
   other: "image",
 };
 
-/** Filter values for the Tasks screen ("edit" covers region edits too). */
-export function matchesKind(job: Pick<Job, "command" | "metadata">, filter: string): boolean {
-  if (!filter) return true;
-  const kind = jobKind(job);
-  return filter === "edit" ? kind === "edit" || kind === "region" : kind === filter;
-}
+/** The history commands of each filter value of the Tasks screen (server-side filter). */
+export const KIND_COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  generate: ["images generate"],
+  edit: ["images edit"],
+  transparent: ["transparent generate", "transparent extract", "transparent verify"],
+  request: ["request create"],
+};

@@ -113,7 +113,7 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
         [t("field.size"), String(meta.size ?? "—")],
         [t("field.quality"), String(meta.quality ?? "—")],
         [t("field.format"), String(meta.format ?? "—").toUpperCase()],
-        [t("field.count"), String(meta.n ?? outputs.length)],
+        [t("field.count"), String(meta.n ?? Math.max(outputs.length, 1))],
         ...(meta.background ? [[t("field.background"), String(meta.background)] as [string, string]] : []),
         ...(typeof meta.compression === "number" ? [[t("field.compression"), `${meta.compression}%`] as [string, string]] : []),
         ...(meta.input_fidelity ? [[t("field.input_fidelity"), String(meta.input_fidelity)] as [string, string]] : []),

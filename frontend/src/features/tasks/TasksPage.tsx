@@ -13,7 +13,7 @@ import { useProviders } from "../config/api";
 import { downloadZip } from "../jobs/actions";
 import { useJobPages, useQueue } from "../jobs/api";
 import { ErrorPanel } from "../jobs/ErrorPanel";
-import { matchesKind } from "../jobs/kind";
+import { KIND_COMMANDS } from "../jobs/kind";
 import { JobCard } from "./JobCard";
 import { JobDrawer } from "./JobDrawer";
 import "./tasks.css";
@@ -80,18 +80,26 @@ export function TasksPage() {
   const providers = useProviders();
 
   const visible = useScreenVisible();
-  const pages = useJobPages({ limit: PAGE_SIZE, status: filter === "all" ? undefined : filter, q: q || undefined }, visible);
-  useOnScreenShown(() => void pages.refetch());
-  const loaded = useMemo(() => pages.data?.pages.flatMap((p) => p.jobs) ?? [], [pages.data]);
-  const jobs = useMemo(
-    () => loaded.filter((j) => (!provider || j.provider === provider) && matchesKind(j, kind)),
-    [loaded, provider, kind],
+  // Every filter runs on the server, so paging, the total and infinite scroll all see
+  // the filtered history (a rare kind is not hidden behind pages of other jobs).
+  const pages = useJobPages(
+    {
+      limit: PAGE_SIZE,
+      status: filter === "all" ? undefined : filter,
+      q: q || undefined,
+      provider: provider || undefined,
+      commands: kind ? KIND_COMMANDS[kind] : undefined,
+    },
+    visible,
   );
+  useOnScreenShown(() => void pages.refetch());
+  const jobs = useMemo(() => pages.data?.pages.flatMap((p) => p.jobs) ?? [], [pages.data]);
   const total = pages.data?.pages[0]?.total ?? 0;
   const filtered = filter !== "all" || q !== "" || provider !== "" || kind !== "";
   const providerNames = useMemo(
-    () => [...new Set([...providers.providers.map((p) => p.name), ...loaded.map((j) => j.provider).filter(Boolean)])].sort(),
-    [providers.providers, loaded],
+    () =>
+      [...new Set([...providers.providers.map((p) => p.name), ...jobs.map((j) => j.provider), provider].filter(Boolean))].sort(),
+    [providers.providers, jobs, provider],
   );
 
   // Infinite scroll: load the next page while the sentinel is on screen.
@@ -109,7 +117,7 @@ export function TasksPage() {
     // The observer's flag may predate the last render (e.g. set while skeletons showed): re-measure.
     const top = sentinel.current?.getBoundingClientRect().top ?? Number.POSITIVE_INFINITY;
     if (top < window.innerHeight + 600) void pages.fetchNextPage();
-  }, [visible, nearEnd, pages.hasNextPage, pages.isFetchingNextPage, pages.isPending, pages, loaded.length]);
+  }, [visible, nearEnd, pages.hasNextPage, pages.isFetchingNextPage, pages.isPending, pages, jobs.length]);
 
   const toggle = (job: Job) =>
     setSelection((s) => {
@@ -271,7 +279,7 @@ export function TasksPage() {
             ))}
           </ul>
           <div className="tasks-page__more">
-            <span className="muted">{t("tasks.loaded", { loaded: loaded.length, total })}</span>
+            <span className="muted">{t("tasks.loaded", { loaded: jobs.length, total })}</span>
             {pages.hasNextPage ? (
               <Button onClick={() => void pages.fetchNextPage()} busy={pages.isFetchingNextPage} disabled={pages.isFetchingNextPage}>
                 {t("tasks.load_more")}
@@ -281,7 +289,7 @@ export function TasksPage() {
         </>
       )}
       <div ref={sentinel} className="tasks-page__sentinel" aria-hidden="true" />
-      <JobDrawer jobId={openJob} listed={loaded.find((j) => j.id === openJob)} onClose={() => navigate("tasks")} />
+      <JobDrawer jobId={openJob} listed={jobs.find((j) => j.id === openJob)} onClose={() => navigate("tasks")} />
     </div>
   );
 }
