@@ -157,13 +157,22 @@ async def test_no_proxy_hosts_and_provider_overrides_bypass_or_choose_the_proxy(
         probe = await call("POST", "/api/providers/gw/test")
         assert probe.status_code == 200 and probe.json()["ok"] is True, probe.text
         assert proxy.forwarded[-1]["method"] == "HEAD"
+        # and so does doctor: the provider's probe via its proxy, the defaults direct
+        # (global mode none)
+        before = len(proxy.forwarded)
+        doctor = await call("GET", "/api/doctor", params={"provider": "gw"})
+        assert doctor.status_code == 200, doctor.text
+        report = doctor.json()
+        assert report["ok"] is True and report["provider_selection"]["resolved"] == "gw"
+        assert [r["method"] for r in proxy.forwarded[before:]] == ["HEAD"]
+        assert proxy.forwarded[-1]["target"] == fake_openai.api_base
 
         provider["proxy"] = {"mode": "none"}
         await call("PUT", "/api/providers/gw", json={**provider, "allow_overwrite": True})
         await call("PUT", "/api/proxy", json={"mode": "custom", "url": proxy.url})
         _, job = await generate(call, "provider goes direct", provider="gw")
         assert job["status"] == "completed"
-        assert len(proxy.forwarded) == 2  # the HEAD probe and the first job only
+        assert len(proxy.forwarded) == 3  # the first job and the two HEAD probes only
     assert_no_leak(call, codex_home, GW_KEY)
 
 

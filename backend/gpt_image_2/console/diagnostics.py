@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -49,9 +50,12 @@ def _target(spec: ProviderSpec) -> str:
 
 async def doctor(
     inputs: SelectionInputs, config_error: AppError | None, requested: str | None,
-    http: httpx.AsyncClient, retry: RetryPolicy, user_agent: str,
+    client_for: Callable[[Any], httpx.AsyncClient], retry: RetryPolicy, user_agent: str,
 ) -> DoctorPayload:
-    """A report that never fails: selection errors land in ``provider_selection.error``."""
+    """A report that never fails: selection errors land in ``provider_selection.error``.
+
+    ``client_for(provider_entry)`` is the client of the effective proxy (the global one
+    for ``None``), so each probe travels the way that provider's requests would."""
     req = (requested or "auto").strip() or "auto"
     api_base = inputs.overrides.openai_api_base or inputs.default_api_base
     endpoint = inputs.overrides.codex_endpoint or inputs.default_codex_endpoint
@@ -66,13 +70,19 @@ async def doctor(
     except AppError as error:
         selection = {"requested": req, "resolved": None, "reason": None,
                      "error": redact(error.to_dict())}
-    global_proxy = _proxy_label(config)
-    probes = [probe(http, endpoint, proxy=global_proxy, user_agent=user_agent),
-              probe(http, api_base, proxy=global_proxy, user_agent=user_agent)]
+    async def via(entry: Any, url: str) -> dict[str, Any]:
+        label = _proxy_label(config, entry)
+        try:
+            http = client_for(entry)
+        except AppError as exc:  # a proxy that cannot be used: reported, not raised
+            return {"endpoint": url, "reachable": False, "proxy": label,
+                    "error": f"{exc.code}: {exc.message}"}
+        return await probe(http, url, proxy=label, user_agent=user_agent)
+
+    probes = [via(None, endpoint), via(None, api_base)]
     if spec is not None:
         entry = inputs.providers.get(spec.selection.resolved) if spec.configured else None
-        probes.append(probe(http, _target(spec), proxy=_proxy_label(config, entry),
-                            user_agent=user_agent))
+        probes.append(via(entry, _target(spec)))
     results = await asyncio.gather(*probes)
     return DoctorPayload(
         ok=bool(spec is not None and results[2].get("reachable")),

@@ -12,6 +12,8 @@ import asyncio
 import contextlib
 from typing import Any
 
+import httpx
+
 from ..config.credentials import (
     KEYCHAIN_SERVICE,
     credential_status,
@@ -244,7 +246,14 @@ class ConsoleService:
                 default_codex_endpoint=self.runner.settings.codex_endpoint,
                 auth_file=self.paths.auth_file, overrides=overrides,
             )
-        return await diagnostics.doctor(inputs, error, requested, self.runner.http,
+        clients, global_proxy = self.runner.clients, inputs.config.get("proxy")
+
+        def client_for(entry: Any) -> httpx.AsyncClient:
+            if clients is None:
+                return self.runner.http
+            return clients.for_proxy(effective_proxy(global_proxy, entry))
+
+        return await diagnostics.doctor(inputs, error, requested, client_for,
                                         self.runner.retry_policy(overrides), USER_AGENT)
 
     async def auth_refresh(
