@@ -26,8 +26,6 @@ COMPOSE_ONLY = {
     "GPT_IMAGE_2_PUBLISH", "GPT_IMAGE_2_IMAGE", "GPT_IMAGE_2_UID", "GPT_IMAGE_2_GID",
     "GPT_IMAGE_2_HOST_CODEX_HOME",
 }
-# Read by the process but not through Settings.
-PROCESS_ONLY = {"GPT_IMAGE_2_LOG_LEVEL"}
 
 
 def _app_variables() -> set[str]:
@@ -35,7 +33,7 @@ def _app_variables() -> set[str]:
     for name, field in Settings.model_fields.items():
         if field.validation_alias is None:
             names.add(f"GPT_IMAGE_2_{name.upper()}")
-    return names | PROCESS_ONLY
+    return names
 
 
 def _probe(port: int) -> subprocess.CompletedProcess[str]:
