@@ -165,14 +165,14 @@ async def test_search_index_catches_up_with_other_writers(tmp_path: Path) -> Non
 
 
 async def test_insert_and_claim_return_the_row_as_stored(tmp_path: Path) -> None:
-    """insert_job and claim_job skip the read-back: what they return equals a fresh read,
-    and the search index follows both."""
+    """A new job's upsert and claim_job skip the read-back: what they return equals a
+    fresh read, and the search index follows both."""
     db = await open_database(tmp_path / "history.sqlite")
     repo = HistoryRepository(db)
     meta = {"prompt": "a red kite over dunes", "size": "1024x1024", "n": 1, "tags": ("a", "b")}
-    inserted = await repo.insert_job(job_id="job-new", command="images generate",
+    inserted = await repo.upsert_job(job_id="job-new", command="images generate",
                                      provider="openai", status="queued", output_path=None,
-                                     created_at="1700000003", metadata=meta)
+                                     created_at="1700000003", metadata=meta, new=True)
     assert inserted == await repo.get_job("job-new")
     assert inserted.metadata is not None and inserted.metadata["tags"] == ["a", "b"]
     assert [j.id for j in (await repo.list_jobs(query="red kite")).jobs] == ["job-new"]
@@ -185,8 +185,8 @@ async def test_insert_and_claim_return_the_row_as_stored(tmp_path: Path) -> None
     assert await repo.claim_job("job-new", lambda m: m) is None  # not queued any more
     assert await repo.claim_job("job-missing", lambda m: m) is None
     with pytest.raises(Exception, match="UNIQUE"):  # an id is never inserted twice
-        await repo.insert_job(job_id="job-new", command="images generate", provider="openai",
+        await repo.upsert_job(job_id="job-new", command="images generate", provider="openai",
                               status="queued", output_path=None, created_at="1",
-                              metadata={})
+                              metadata={}, new=True)
     assert (await repo.get_job("job-new")) == claimed
     await db.dispose()

@@ -167,57 +167,35 @@ class HistoryRepository:
         output_path: str | None,
         created_at: str,
         metadata: dict[str, Any],
+        new: bool = False,
     ) -> JobRow:
-        """Insert or update a job row; returns it as stored (read in the same transaction)."""
-        values = {
-            "command": command,
-            "provider": provider,
-            "status": status,
-            "output_path": output_path,
-            "metadata": _dumps(metadata),
-        }
+        """Insert or update a job row; returns it as stored (read in the same transaction).
+
+        ``new``: the id was never used (just made for a new job): one insert and its index
+        entry, no update attempt and no read back (an existing row fails the insert)."""
+        stored = _dumps(metadata)
+        values = {"command": command, "provider": provider, "status": status,
+                  "output_path": output_path, "metadata": stored}
         reindex = self.search
 
-        def run(conn: Connection) -> JobRow:
-            result = conn.execute(_update_stmt(tuple(values), False),
-                                  {"w_id": job_id, **{f"v_{k}": v for k, v in values.items()}})
-            if result.rowcount == 0:
+        def run(conn: Connection) -> JobRow | None:
+            inserted = new
+            if not new:
+                result = conn.execute(_update_stmt(tuple(values), False),
+                                      {"w_id": job_id, **{f"v_{k}": v for k, v in values.items()}})
+                inserted = result.rowcount == 0
+            if inserted:
                 conn.execute(_INSERT_JOB, {"id": job_id, "created_at": created_at, **values})
             if reindex:
                 search.reindex_job(conn, job_id)
-            row = _read_job(conn, job_id, include_deleted=True)
-            assert row is not None
-            return row
+            return None if new else _read_job(conn, job_id, include_deleted=True)
 
-        return await self.db.write(run)
-
-    async def insert_job(
-        self,
-        *,
-        job_id: str,
-        command: str,
-        provider: str,
-        status: str,
-        output_path: str | None,
-        created_at: str,
-        metadata: dict[str, Any],
-    ) -> JobRow:
-        """Insert the row of a new job (an id never used before): one insert and its index
-        entry, no read back; returns the row as stored."""
-        stored = _dumps(metadata)
-        values = {"id": job_id, "command": command, "provider": provider, "status": status,
-                  "output_path": output_path, "created_at": created_at, "metadata": stored}
-        reindex = self.search
-
-        def run(conn: Connection) -> None:
-            conn.execute(_INSERT_JOB, values)
-            if reindex:
-                search.reindex_job(conn, job_id)
-
-        await self.db.write(run)
-        return JobRow(id=job_id, command=command, provider=provider, status=status,
-                      output_path=output_path, created_at=created_at,
-                      metadata=json.loads(stored))
+        row = await self.db.write(run)
+        if row is None:  # new: the row is exactly what was inserted
+            row = JobRow(id=job_id, created_at=created_at, metadata=json.loads(stored),
+                         command=command, provider=provider, status=status,
+                         output_path=output_path)
+        return row
 
     async def update_job(
         self,

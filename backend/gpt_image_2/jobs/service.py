@@ -222,10 +222,9 @@ class JobService:
         # Which kind of process runs the job: a server recovers only its own jobs, so a
         # CLI run in flight on a shared data root is never failed or run twice by it.
         meta = {**meta, "runner": "cli" if self.runner.settings.embedded else "server"}
-        store = self.repo.insert_job if fresh else self.repo.upsert_job
-        row = await store(
+        row = await self.repo.upsert_job(
             job_id=job_id, command=command, provider=provider, status="queued",
-            output_path=None, created_at=now, metadata=meta,
+            output_path=None, created_at=now, metadata=meta, new=fresh,
         )
         if fresh:
             self.bus.numbering_starts(job_id)
