@@ -21,6 +21,7 @@ from gpt_image_2.paths import DataPaths
 from gpt_image_2.providers.openai import OpenAIImagesProvider
 from gpt_image_2.settings import Settings
 from tests.conftest import app_client
+from tests.fakes.codex import FakeCodex
 from tests.fakes.openai import FakeOpenAI
 from tests.web.test_generate_flow import wait_done
 
@@ -327,3 +328,48 @@ async def test_history_filters_by_provider_and_command(api: httpx.AsyncClient) -
                      q="cat") == ["job-f", "job-b", "job-a"]
     assert await ids(command=["images generate", "images edit"], provider="relay") == [
         "job-d", "job-c", "job-b"]
+
+
+async def test_codex_answer_is_spooled_and_finished_without_a_second_request(
+    codex_settings: Settings, codex_auth: Any, fake_codex: FakeCodex,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Codex stream is spooled (as one Responses API object) before its images are
+    decoded: a crash right after the stream ended is finished locally, for free."""
+    import gpt_image_2.providers.codex as codex_module
+
+    reached = asyncio.Event()
+
+    def hang(_data: str) -> bytes:
+        reached.set()
+        raise asyncio.CancelledError  # the task dies here, as under SIGKILL
+
+    with monkeypatch.context() as patch:
+        patch.setattr(codex_module, "decode_b64_image", hang)
+        async with app_client(codex_settings) as api:
+            response = await api.post("/api/images/generate",
+                                      json={"prompt": "codex then crash", "provider": "codex"})
+            assert response.status_code == 200, response.text
+            job_id = str(response.json()["job_id"])
+            await asyncio.wait_for(reached.wait(), 10)
+            service = api.app.state.service  # type: ignore[attr-defined]
+            while service.queue.is_running(job_id):
+                await asyncio.sleep(0.01)
+    assert len(fake_codex.requests) == 1
+    spool = DataPaths.from_settings(codex_settings).job_dir(job_id) / "raw_response.json"
+    saved = json.loads(spool.read_text())
+    assert saved["object"] == "response" and saved["output"][0]["type"] == "image_generation_call"
+
+    async with app_client(codex_settings) as api:
+        desc = (await api.get(f"/api/jobs/{job_id}/recovery")).json()
+        assert desc["recoverability"] == "recoverable.local_response_cached", desc
+        assert desc["primary_action"]["id"] == "continue_save"
+        assert desc["primary_action"]["billable"] is False
+        resumed = await api.post(f"/api/jobs/{job_id}/resume", json={"action": "continue_save"})
+        assert resumed.status_code == 200, resumed.text
+        job = resumed.json()["job"]
+        assert job["status"] == "completed"
+        assert Path(job["output_path"]).read_bytes() == fake_codex.image
+        assert job["metadata"]["response"]["image_count"] == 1
+        assert job["metadata"]["response"]["response_id"] == saved["id"]
+    assert len(fake_codex.requests) == 1  # the provider never saw a second request

@@ -296,7 +296,8 @@ def describe(job: Job, ev: Evidence, *, can_resubmit: bool) -> RecoveryDescripto
 
 
 def decode_spool(raw: bytes) -> tuple[list[bytes], dict[str, Any]]:
-    """Images and a response summary from a spooled OpenAI Images API body.
+    """Images and a response summary from a spooled answer: an OpenAI Images API body,
+    or the Responses API object a Codex stream was spooled as.
 
     Pure: never contacts anyone. A body that only holds image URLs cannot be
     finished locally (``not_recoverable``).
@@ -308,6 +309,8 @@ def decode_spool(raw: bytes) -> tuple[list[bytes], dict[str, Any]]:
                        {"error": str(exc)}) from exc
     if not isinstance(payload, dict):
         raise AppError("invalid_json_response", "The saved response is not a JSON object.")
+    if isinstance(payload.get("output"), list):
+        return _decode_responses(payload)
     items = [i for i in payload.get("data") or [] if isinstance(i, dict)] \
         if isinstance(payload.get("data"), list) else []
     images = [decode_b64_image(i["b64_json"]) for i in items if isinstance(i.get("b64_json"), str)]
@@ -320,4 +323,22 @@ def decode_spool(raw: bytes) -> tuple[list[bytes], dict[str, Any]]:
     summary = {key: payload.get(key)
                for key in ("created", "background", "output_format", "quality", "size", "usage")}
     summary.update(revised_prompts=revised, image_count=len(images))
+    return images, summary
+
+
+def _decode_responses(payload: dict[str, Any]) -> tuple[list[bytes], dict[str, Any]]:
+    """A spooled Codex answer (``CodexOutcome.spool_body``): the summary a live run
+    records (``CodexOutcome.summary``)."""
+    items = [i for i in payload["output"] if isinstance(i, dict)
+             and i.get("type") == "image_generation_call" and isinstance(i.get("result"), str)]
+    if not items:
+        raise AppError("missing_image_result", "The saved response holds no image.")
+    images = [decode_b64_image(i["result"]) for i in items]
+    summary = {key: payload.get(key) for key in ("model", "service_tier", "status")}
+    summary.update(
+        response_id=payload.get("id"), image_count=len(images),
+        item_ids=[i.get("id") for i in items],
+        revised_prompts=[i["revised_prompt"] for i in items
+                         if isinstance(i.get("revised_prompt"), str)],
+    )
     return images, summary

@@ -201,6 +201,8 @@ class CodexProvider:
             return await once()
 
         outcome, retries = await with_retries(attempt, self.retry, ctx.emit, "codex")
+        if outcome.image_items():
+            await ctx.spool_raw(outcome.spool_body())
         outcome.retries = retries
         outcome.refreshed = refreshed
         outcome.account_id = account

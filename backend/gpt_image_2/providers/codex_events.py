@@ -61,6 +61,16 @@ class CodexOutcome:
         }
 
 
+    def spool_body(self) -> bytes:
+        """The answer as one Responses API object (``output``: the image items with their
+        base64 results): what the runner spools before decoding, so a crash after the
+        stream ended never pays for the images again (jobs/recovery.py reads it back)."""
+        head = {key: self.response.get(key)
+                for key in ("id", "model", "status", "service_tier", "created_at")}
+        document = {"object": "response", **head, "output": self.image_items()}
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def _is_image(item: Any) -> bool:
     return (isinstance(item, dict) and item.get("type") == "image_generation_call"
             and isinstance(item.get("result"), str))
