@@ -245,3 +245,48 @@ def test_settings_on_a_phone(browser: Any, live_server: Any, screenshots: Path) 
         assert errors == []
     finally:
         context.close()
+
+
+def test_email_notifications_are_set_up_and_tested_for_real(page: Any, live_server: Any) -> None:
+    """Against the real server and a real SMTP server on 127.0.0.1 (aiosmtpd)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.fakes.process import free_port
+
+    received: list[bytes] = []
+
+    class Inbox:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(envelope.content)
+            return "250 OK"
+
+    smtp = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    try:
+        section = page.locator("#settings-notifications")
+        section.get_by_label("Send notifications").check()
+        section.get_by_label("Send email").check()
+        section.get_by_label("SMTP server").fill("127.0.0.1")
+        section.get_by_label("Port").fill(str(smtp.port))
+        section.get_by_label("Security").select_option("none")
+        section.get_by_label("From").fill("gpt-image-2@example.test")
+        section.get_by_label("To", exact=True).fill("me@example.test, ops@example.test")
+        section.get_by_role("button", name="Save").click()
+        expect(page.get_by_test_id("toast").filter(has_text="Notifications saved")).to_be_visible()
+        stored = _config(live_server.url)["notifications"]["email"]
+        assert stored["enabled"] is True and stored["smtp_port"] == smtp.port
+        assert stored["to"] == ["me@example.test", "ops@example.test"] and stored["tls"] == "none"
+
+        section.get_by_role("button", name="Send a test").click()
+        expect(page.get_by_test_id("toast").filter(has_text="Test notification delivered")).to_be_visible()
+        assert len(received) == 1 and b"Subject: gpt-image-2: Generation completed" in received[0]
+        axe_check(page, "settings-email")
+
+        # An incomplete setting is refused by the server with a readable reason.
+        section.get_by_label("To", exact=True).fill("")
+        section.get_by_role("button", name="Save").click()
+        expect(page.get_by_test_id("toast").filter(has_text="to is empty")).to_be_visible()
+    finally:
+        httpx.put(f"{live_server.url}/api/notifications", json={"enabled": False, "email": {"enabled": False}},
+                  timeout=5).raise_for_status()
+        smtp.stop()

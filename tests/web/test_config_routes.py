@@ -66,13 +66,13 @@ async def test_config_paths_are_absolute_and_match_the_data_root(
     assert all(Path(v).is_absolute() for v in body.values() if isinstance(v, str))
 
 
-async def test_notification_capabilities_say_email_is_not_available(
+async def test_notification_capabilities_list_email_and_webhooks(
     api: httpx.AsyncClient,
 ) -> None:
     response = await api.get("/api/notifications/capabilities")
     assert response.status_code == 200
     assert response.json() == {"system": {"tauri_native": False, "browser": True},
-                               "server": {"email": False, "webhook": True}}
+                               "server": {"email": True, "webhook": True}}
 
 
 # -- proxy ---------------------------------------------------------------------------
@@ -373,8 +373,9 @@ async def test_notification_email_password_survives_the_redacted_round_trip(
 ) -> None:
     secret = "mail-pass-0123456789"
     saved = await api.put("/api/notifications", json={
-        "email": {"enabled": True, "smtp_host": "smtp.example",
-                  "password": {"source": "file", "value": secret}}, "webhooks": []})
+        "email": {"enabled": True, "smtp_host": "smtp.example", "from": "a@smtp.example",
+                  "to": ["b@smtp.example"], "password": {"source": "file", "value": secret}},
+        "webhooks": []})
     assert saved.status_code == 200 and secret not in saved.text
     view = (await api.get("/api/notifications")).json()
     assert view["email"]["password"]["present"] is True and secret not in json.dumps(view)

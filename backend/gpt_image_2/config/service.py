@@ -118,9 +118,9 @@ class ConfigService:
         return config_paths(self.paths, doc)
 
     def capabilities(self) -> NotificationCapabilities:
-        """Browser notifications and webhooks; no SMTP sender in this server (email false)."""
+        """Browser notifications, and email and webhooks sent by this server."""
         return NotificationCapabilities(system=SystemChannels(tauri_native=False, browser=True),
-                                        server=ServerChannels(email=False, webhook=True))
+                                        server=ServerChannels(email=True, webhook=True))
 
     async def logs(self, limit: int, level: str | None) -> LogsPayload:
         limit = max(1, min(LOGS_LIMIT_MAX, limit))

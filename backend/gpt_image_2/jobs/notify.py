@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from ..config import ConfigStore
-from ..notifications import WebhookNotifier
+from ..notifications import ServerNotifier
 from .bus import EventBus
 
 __all__ = ["NotificationDispatcher"]
@@ -16,9 +16,10 @@ log = logging.getLogger(__name__)
 
 
 class NotificationDispatcher:
-    """Sends webhooks for finished jobs without delaying them; records ``job.notifications``."""
+    """Sends email and webhooks for finished jobs without delaying them; records
+    ``job.notifications``."""
 
-    def __init__(self, notifier: WebhookNotifier, config: ConfigStore, bus: EventBus) -> None:
+    def __init__(self, notifier: ServerNotifier, config: ConfigStore, bus: EventBus) -> None:
         self.notifier = notifier
         self.config = config
         self.bus = bus

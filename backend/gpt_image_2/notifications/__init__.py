@@ -1,5 +1,7 @@
-"""Job notifications: signed webhooks on terminal job states."""
+"""Job notifications: email and signed webhooks on terminal job states."""
 
+from .channels import ServerNotifier
+from .email import EmailNotifier
 from .guard import WebhookGuard, webhook_transport
 from .webhook import (
     Delivery,
@@ -12,6 +14,8 @@ from .webhook import (
 
 __all__ = [
     "Delivery",
+    "EmailNotifier",
+    "ServerNotifier",
     "WebhookGuard",
     "WebhookNotifier",
     "build_payload",

@@ -38,6 +38,7 @@ __all__ = [
     "build_payload",
     "event_for_status",
     "sign",
+    "status_enabled",
     "verify_signature",
 ]
 
@@ -75,7 +76,8 @@ def event_for_status(status: str) -> str:
     return f"job.{normalized}"
 
 
-def _status_enabled(config: dict[str, Any], status: str) -> bool:
+def status_enabled(config: dict[str, Any], status: str) -> bool:
+    """Do ``config``'s ``on_completed``/``on_failed``/``on_cancelled`` flags allow ``status``?"""
     if status in ("completed", "partial_failed"):
         return bool(config.get("on_completed", True))
     if status == "failed":
@@ -135,7 +137,7 @@ class WebhookNotifier:
                      *, force: bool = False) -> list[Delivery]:
         """Send ``job`` to every enabled webhook allowed by ``config``'s status flags."""
         if not force and (not config.get("enabled", True)
-                          or not _status_enabled(config, str(job.get("status")))):
+                          or not status_enabled(config, str(job.get("status")))):
             return []
         hooks = [h for h in config.get("webhooks") or [] if isinstance(h, dict)
                  and h.get("enabled", True) and h.get("url")]

@@ -18,7 +18,7 @@ from ..db import HistoryRepository, open_database
 from ..jobs import EventBus, JobRunner, JobService
 from ..jobs.notify import NotificationDispatcher
 from ..logfile import FileLog
-from ..notifications import WebhookGuard, WebhookNotifier, webhook_transport
+from ..notifications import ServerNotifier, WebhookGuard, WebhookNotifier, webhook_transport
 from ..paths import DataPaths
 from ..providers.http_clients import HttpClients
 from ..redact import SecretRegistry
@@ -76,8 +76,8 @@ def create_app(
         )
         webhook_http = httpx.AsyncClient(transport=webhook_transport(), trust_env=False,
                                          follow_redirects=False)
-        notifier = WebhookNotifier(webhook_http, guard=WebhookGuard(
-            parse_networks(settings.webhook_private_networks)))
+        notifier = ServerNotifier(WebhookNotifier(webhook_http, guard=WebhookGuard(
+            parse_networks(settings.webhook_private_networks))))
         runner.on_terminal = NotificationDispatcher(notifier, runner.config, bus)
         app.state.service = service
         app.state.notifier = notifier

@@ -26,6 +26,18 @@ export interface WebhookConfig {
   timeout_seconds: number;
 }
 
+export interface EmailConfig {
+  enabled: boolean;
+  smtp_host: string;
+  smtp_port: number;
+  tls: "start-tls" | "smtps" | "none";
+  username?: string | null;
+  password?: { source: string; value?: unknown; env?: string; present?: boolean } | null;
+  from: string;
+  to: string[];
+  timeout_seconds?: number;
+}
+
 export interface NotificationConfig {
   enabled: boolean;
   on_completed: boolean;
@@ -33,7 +45,7 @@ export interface NotificationConfig {
   on_cancelled: boolean;
   toast: { enabled: boolean };
   system: { enabled: boolean; mode?: string };
-  email?: Record<string, unknown>;
+  email: EmailConfig;
   webhooks: WebhookConfig[];
 }
 

@@ -737,7 +737,8 @@ export interface paths {
         put?: never;
         /**
          * Test Notifications
-         * @description Send a sample job to every enabled webhook, regardless of the status flags.
+         * @description Send a sample job through every enabled server channel (email, webhooks),
+         *     regardless of the enabled and per-status switches.
          */
         post: operations["test_notifications_api_notifications_test_post"];
         delete?: never;
@@ -1241,6 +1242,53 @@ export interface components {
             /** @description PNG with alpha, same size as refs[0] (native-mask providers) */
             mask?: components["schemas"]["ImageUpload"] | null;
         };
+        /**
+         * EmailSettings
+         * @description SMTP delivery; ``password`` is a credential reference (file, env or keychain).
+         */
+        EmailSettings: {
+            /**
+             * Enabled
+             * @default false
+             */
+            enabled: boolean;
+            /**
+             * Smtp Host
+             * @default
+             */
+            smtp_host: string;
+            /**
+             * Smtp Port
+             * @default 587
+             */
+            smtp_port: number;
+            /**
+             * Tls
+             * @default start-tls
+             * @enum {string}
+             */
+            tls: "start-tls" | "smtps" | "none";
+            /** Username */
+            username?: string | null;
+            /** Password */
+            password?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * From
+             * @default
+             */
+            from: string;
+            /** To */
+            to?: string[];
+            /**
+             * Timeout Seconds
+             * @default 10
+             */
+            timeout_seconds: number;
+        } & {
+            [key: string]: unknown;
+        };
         /** EnqueueResponse */
         EnqueueResponse: {
             /** Job Id */
@@ -1646,6 +1694,7 @@ export interface components {
              * @default true
              */
             on_cancelled: boolean;
+            email?: components["schemas"]["EmailSettings"] | null;
             /** Webhooks */
             webhooks?: components["schemas"]["Webhook"][];
         } & {

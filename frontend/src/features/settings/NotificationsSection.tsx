@@ -2,12 +2,14 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import { hasRoute, useCapabilities } from "../../api/capabilities";
 import { toApiError } from "../../api/errors";
-import { saveNotifications, testNotifications, type NotificationConfig, type WebhookConfig } from "../../api/extra";
+import { saveNotifications, testNotifications, type EmailConfig, type NotificationConfig, type WebhookConfig } from "../../api/extra";
 import { Button } from "../../components/Button";
 import { Switch } from "../../components/Switch";
 import { useToast } from "../../components/Toast";
 import { useI18n } from "../../i18n/useI18n";
 import { configKey, useServerConfig } from "../config/api";
+
+const EMAIL_DEFAULTS: EmailConfig = { enabled: false, smtp_host: "", smtp_port: 587, tls: "start-tls", username: null, password: null, from: "", to: [] };
 
 const DEFAULTS: NotificationConfig = {
   enabled: false,
@@ -16,8 +18,25 @@ const DEFAULTS: NotificationConfig = {
   on_cancelled: false,
   toast: { enabled: true },
   system: { enabled: false, mode: "browser" },
+  email: EMAIL_DEFAULTS,
   webhooks: [],
 };
+
+function parseEmail(raw: unknown): EmailConfig {
+  if (!isRecord(raw)) return EMAIL_DEFAULTS;
+  const tls = raw.tls === "smtps" || raw.tls === "none" ? raw.tls : "start-tls";
+  return {
+    ...raw,
+    enabled: raw.enabled === true,
+    smtp_host: typeof raw.smtp_host === "string" ? raw.smtp_host : "",
+    smtp_port: typeof raw.smtp_port === "number" ? raw.smtp_port : 587,
+    tls,
+    username: typeof raw.username === "string" ? raw.username : null,
+    password: isRecord(raw.password) ? (raw.password as EmailConfig["password"]) : null,
+    from: typeof raw.from === "string" ? raw.from : "",
+    to: Array.isArray(raw.to) ? raw.to.filter((a): a is string => typeof a === "string") : [],
+  };
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -34,8 +53,119 @@ export function parseNotifications(raw: unknown): NotificationConfig {
     on_cancelled: bool(raw.on_cancelled, DEFAULTS.on_cancelled),
     toast: { enabled: bool(isRecord(raw.toast) ? raw.toast.enabled : undefined, true) },
     system: { ...(isRecord(raw.system) ? raw.system : {}), enabled: bool(isRecord(raw.system) ? raw.system.enabled : undefined, false) },
+    email: parseEmail(raw.email),
     webhooks: Array.isArray(raw.webhooks) ? (raw.webhooks.filter(isRecord) as unknown as WebhookConfig[]) : [],
   };
+}
+
+/** "a@x, b@y" → ["a@x", "b@y"] (blank entries dropped). */
+export function parseRecipients(text: string): string[] {
+  return text
+    .split(/[,;\s]+/)
+    .map((a) => a.trim())
+    .filter(Boolean);
+}
+
+function EmailEditor({ email, onChange }: { email: EmailConfig; onChange: (e: EmailConfig) => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const [to, setTo] = useState(email.to.join(", "));
+  const stored = email.password?.present === true;
+  return (
+    <div className="email-settings">
+      <Switch checked={email.enabled} onChange={(v) => onChange({ ...email, enabled: v })} label={t("notify.email_enabled")} />
+      <fieldset className="email-settings__fields" disabled={!email.enabled}>
+        <legend className="visually-hidden">{t("notify.email")}</legend>
+        <div className="form-grid form-grid--2">
+          <div className="field">
+            <label htmlFor={`${id}-host`} className="field-label">
+              {t("notify.smtp_host")}
+            </label>
+            <input id={`${id}-host`} className="input mono" value={email.smtp_host} placeholder={t("notify.smtp_host_placeholder")} autoComplete="off" onChange={(e) => onChange({ ...email, smtp_host: e.target.value })} />
+          </div>
+          <div className="form-grid form-grid--2">
+            <div className="field">
+              <label htmlFor={`${id}-port`} className="field-label">
+                {t("notify.smtp_port")}
+              </label>
+              <input
+                id={`${id}-port`}
+                className="input mono"
+                type="number"
+                min={1}
+                max={65535}
+                value={email.smtp_port}
+                onChange={(e) => onChange({ ...email, smtp_port: Number(e.target.value) || 587 })}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-tls`} className="field-label">
+                {t("notify.tls")}
+              </label>
+              <div className="select">
+                <select id={`${id}-tls`} value={email.tls} onChange={(e) => onChange({ ...email, tls: e.target.value as EmailConfig["tls"] })}>
+                  <option value="start-tls">{t("notify.tls_starttls")}</option>
+                  <option value="smtps">{t("notify.tls_smtps")}</option>
+                  <option value="none">{t("notify.tls_none")}</option>
+                </select>
+              </div>
+            </div>
+          </div>
+        </div>
+        <div className="form-grid form-grid--2">
+          <div className="field">
+            <label htmlFor={`${id}-user`} className="field-label">
+              {t("notify.username")}
+            </label>
+            <input id={`${id}-user`} className="input mono" autoComplete="off" value={email.username ?? ""} onChange={(e) => onChange({ ...email, username: e.target.value || null })} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-password`} className="field-label">
+              {t("notify.password")}
+            </label>
+            <input
+              id={`${id}-password`}
+              className="input mono"
+              type="password"
+              autoComplete="new-password"
+              placeholder={stored ? t("provider.keep_secret") : ""}
+              onChange={(e) =>
+                // Empty keeps a stored password (the server preserves it).
+                onChange({ ...email, password: e.target.value ? { source: "file", value: e.target.value } : stored ? email.password : null })
+              }
+            />
+          </div>
+        </div>
+        <div className="form-grid form-grid--2">
+          <div className="field">
+            <label htmlFor={`${id}-from`} className="field-label">
+              {t("notify.from")}
+            </label>
+            <input id={`${id}-from`} className="input mono" type="email" value={email.from} placeholder="gpt-image-2@example.com" onChange={(e) => onChange({ ...email, from: e.target.value })} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-to`} className="field-label">
+              {t("notify.to")}
+            </label>
+            <input
+              id={`${id}-to`}
+              className="input mono"
+              value={to}
+              aria-describedby={`${id}-to-hint`}
+              placeholder={t("notify.to_placeholder")}
+              onChange={(e) => {
+                setTo(e.target.value);
+                onChange({ ...email, to: parseRecipients(e.target.value) });
+              }}
+            />
+            <p id={`${id}-to-hint`} className="field-hint">
+              {t("notify.to_hint")}
+            </p>
+          </div>
+        </div>
+      </fieldset>
+    </div>
+  );
 }
 
 function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onChange: (h: WebhookConfig) => void; onRemove: () => void }) {
@@ -161,7 +291,14 @@ export function NotificationsSection() {
       const delivered = r.deliveries.map((d) => `${d.name}: ${d.ok ? "OK" : d.message}`).join(" · ");
       toast.show({
         tone: r.ok ? "success" : "error",
-        title: r.ok ? t("notify.test_ok") : r.reason === "no_eligible_channel" ? t("notify.test_none") : t("notify.test_partial"),
+        title:
+          r.reason === "local_only"
+            ? t("notify.test_local")
+            : r.ok
+              ? t("notify.test_ok")
+              : r.reason === "no_eligible_channel"
+                ? t("notify.test_none")
+                : t("notify.test_partial"),
         description: delivered || undefined,
       });
     } catch (e) {
@@ -191,6 +328,8 @@ export function NotificationsSection() {
           </label>
         ))}
       </fieldset>
+      <h3 className="settings-subtitle">{t("notify.email")}</h3>
+      <EmailEditor email={draft.email} onChange={(email) => set({ email })} />
       <h3 className="settings-subtitle">{t("notify.webhooks")}</h3>
       <ul className="webhooks">
         {draft.webhooks.map((hook, i) => (
