@@ -222,6 +222,8 @@ async def test_the_api_saves_email_settings_and_tests_the_channel(
     saved = await api.put("/api/notifications", json={"email": email})
     assert saved.status_code == 200, saved.text
     assert PASSWORD not in saved.text
+    # the redactor knows it from now on (logs, events and errors mask it)
+    assert PASSWORD in list(api.app.state.config_service.secrets)  # type: ignore[attr-defined]
     view = (await api.get("/api/notifications")).json()["email"]
     assert view["from"] == "gpt-image-2@example.test" and view["smtp_port"] == plain.port
     assert view["password"]["present"] is True and PASSWORD not in str(view)

@@ -70,6 +70,25 @@ def _same_type(old: Any, new: dict[str, Any]) -> Any:
     return old if isinstance(old, dict) and old.get("type") == new.get("type") else None
 
 
+def notification_secret_values(section: Any) -> list[str]:
+    """File-stored secrets of the notification settings (email password, webhook signing
+    secrets and header values), for the redactor."""
+    if not isinstance(section, dict):
+        return []
+    refs: list[Any] = []
+    email = section.get("email")
+    if isinstance(email, dict):
+        refs.append(email.get("password"))
+    for hook in section.get("webhooks") or []:
+        if isinstance(hook, dict):
+            refs.append(hook.get("secret"))
+            headers = hook.get("headers")
+            refs += list(headers.values()) if isinstance(headers, dict) else []
+    return [str(r["value"]) for r in refs if isinstance(r, dict)
+            and r.get("source", "file") == "file" and isinstance(r.get("value"), str)
+            and r["value"]]
+
+
 class ConfigService:
     def __init__(self, store: ConfigStore, paths: DataPaths, settings: Settings,
                  secrets: SecretRegistry, file_log: FileLog | None = None) -> None:
@@ -111,6 +130,7 @@ class ConfigService:
             if isinstance(entry, dict):
                 self.secrets.add(*proxy_secrets(entry.get("proxy")))
         self.secrets.add(*storage_secret_values(doc.get("storage")))
+        self.secrets.add(*notification_secret_values(doc.get("notifications")))
 
     # -- reads ----------------------------------------------------------------------
     async def config_paths(self) -> ConfigPaths:

@@ -130,7 +130,7 @@ async def get_notifications(service: Service) -> dict[str, Any]:
 
 
 @router.put("/notifications", response_model=ServerConfig)
-async def put_notifications(body: NotificationSettings, service: Service,
+async def put_notifications(body: NotificationSettings, request: Request, service: Service,
                             console: Console) -> ServerConfig:
     """Save the notification settings; returns the redacted ServerConfig like every save."""
     store = _store(service)
@@ -142,6 +142,7 @@ async def put_notifications(body: NotificationSettings, service: Service,
         doc["notifications"] = {**old, **incoming}
 
     await store.update(mutate)
+    request.app.state.config_service.register_secrets(store.load())  # never logged as such
     return await console.server_config()
 
 
