@@ -6,7 +6,8 @@ verify in zlib. This module covers the common PNGs itself
 
 * :func:`decode` reads any 8-bit, non-interlaced grey, grey+alpha, RGB or RGBA
   PNG. The whole zlib stream is inflated in one call by libdeflate (``deflate``
-  package; 5-25x faster than zlib), then the row filters are undone with numpy:
+  package; 5-25x faster than zlib; straight into a numpy buffer, see
+  ``_inflate.py``), then the row filters are undone with numpy:
   *None*, *Sub* and *Up* rows directly, runs of *Average*/*Paeth* rows (whose
   serial per-pixel dependency numpy cannot vectorise) by libpng through OpenCV
   on a small uncompressed PNG holding just that run and the row above it. Any
@@ -33,6 +34,8 @@ import numpy as np
 import numpy.typing as npt
 from deflate import DeflateError, adler32, crc32, zlib_decompress
 from isal import isal_zlib
+
+from ._inflate import inflate_into
 
 __all__ = ["PNG_SIGNATURE", "PngHeader", "decode", "encode_rgba", "read_header"]
 
@@ -275,16 +278,24 @@ def decode(data: bytes) -> tuple[PngHeader, U8] | None:
         return None
     stride = head.width * channels + 1
     size = head.height * stride
-    try:
-        raw = zlib_decompress(stream, size)
-    except DeflateError:
+    # Into a numpy buffer (huge pages) when possible: a fresh bytes object of this
+    # size costs about as much in page faults as the inflating (imaging/_inflate.py).
+    raw = np.empty(size, np.uint8)
+    inflated = inflate_into(stream, raw)
+    if inflated is False:
         return None
-    if len(raw) != size:
-        return None
-    buf = np.frombuffer(raw, np.uint8).reshape(head.height, stride)
+    if inflated is None:
+        try:
+            data_out = zlib_decompress(stream, size)
+        except DeflateError:
+            return None
+        if len(data_out) != size:
+            return None
+        raw = np.frombuffer(data_out, np.uint8)
+    buf = raw.reshape(head.height, stride)
     out = np.empty((head.height, head.width, channels), np.uint8)
     try:
-        if not _unfilter(buf, out, memoryview(raw), head.color_type):
+        if not _unfilter(buf, out, memoryview(raw.data), head.color_type):
             return None
     except ValueError:
         return None
