@@ -13,7 +13,6 @@ fall back to ``zlib_decompress``.
 
 from __future__ import annotations
 
-import ctypes
 from functools import cache
 from typing import Any
 
@@ -28,6 +27,8 @@ _SUCCESS = 0
 @cache
 def _api() -> tuple[Any, Any, Any] | None:
     """(alloc, decompress, free) from the ``deflate`` extension, or None."""
+    import ctypes  # only once something is decoded
+
     try:
         import deflate._deflate as module
 
@@ -54,6 +55,8 @@ def inflate_into(stream: bytes, out: npt.NDArray[np.uint8]) -> bool | None:
     api = _api()
     if api is None or not out.flags.c_contiguous or out.dtype != np.uint8:
         return None
+    import ctypes
+
     alloc, decompress, free = api
     handle = alloc()
     if not handle:

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from deflate import DeflateError, adler32, crc32, zlib_decompress
-from isal import isal_zlib
 
 from ._inflate import inflate_into
 
@@ -357,6 +356,7 @@ def encode_rgba(rgba: U8, level: int = 1) -> bytes:
 
     stride = 1 + width * 4
     step = max(1, _CHUNK_BYTES // stride)
+    from isal import isal_zlib  # the writer only: verify never loads ISA-L
 
     def work(i: int) -> tuple[bytes, int, int]:
         # Filter a few rows at a time into one small reused buffer: a whole
