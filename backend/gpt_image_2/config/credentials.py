@@ -56,6 +56,15 @@ def _missing(provider: str, name: str) -> AppError:
     )
 
 
+def stored_secret(ref: Any) -> str | None:
+    """The value a ``file`` reference keeps in config.json (None for env/keychain
+    references, empty values and anything else), e.g. for the secret registry."""
+    if (isinstance(ref, dict) and ref.get("source", "file") == "file"
+            and isinstance(ref.get("value"), str) and ref["value"]):
+        return str(ref["value"])
+    return None
+
+
 def resolve_credential(ref: Any, *, provider: str, name: str) -> ResolvedCredential:
     """Resolve one stored reference to its secret value."""
     if not isinstance(ref, dict):

@@ -19,6 +19,7 @@ from ..logfile import FileLog, log_event, read_logs
 from ..paths import DataPaths
 from ..redact import SecretRegistry
 from ..settings import Settings
+from .credentials import stored_secret
 from .models import (
     ConfigPaths,
     LogEntry,
@@ -84,9 +85,7 @@ def notification_secret_values(section: Any) -> list[str]:
             refs.append(hook.get("secret"))
             headers = hook.get("headers")
             refs += list(headers.values()) if isinstance(headers, dict) else []
-    return [str(r["value"]) for r in refs if isinstance(r, dict)
-            and r.get("source", "file") == "file" and isinstance(r.get("value"), str)
-            and r["value"]]
+    return [v for v in map(stored_secret, refs) if v is not None]
 
 
 class ConfigService:

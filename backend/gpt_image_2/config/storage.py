@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import AppError
-from .credentials import credential_status
+from .credentials import credential_status, stored_secret
 
 __all__ = [
     "ORIGIN_TYPES",
@@ -123,8 +123,7 @@ def storage_secret_values(storage: Any) -> list[str]:
     values: list[str] = []
     for target in (targets or {}).values() if isinstance(targets, dict) else []:
         if isinstance(target, dict):
-            values += [r["value"] for r in _refs(target) if isinstance(r, dict)
-                       and r.get("source", "file") == "file" and isinstance(r.get("value"), str)]
+            values += [v for v in map(stored_secret, _refs(target)) if v is not None]
     return values
 
 

@@ -26,7 +26,7 @@ import anyio
 
 from ..config.credentials import resolve_credential
 from ..errors import AppError
-from .webhook import Delivery, build_payload, status_enabled
+from .webhook import Delivery, build_payload, wanted
 
 __all__ = ["EmailNotifier", "build_message"]
 
@@ -111,8 +111,7 @@ class EmailNotifier:
         email = config.get("email")
         if not isinstance(email, dict) or not email.get("enabled"):
             return []
-        if not force and (not config.get("enabled", True)
-                          or not status_enabled(config, str(job.get("status")))):
+        if not wanted(config, job, force=force):
             return []
         return [await self._deliver(email, job)]
 

@@ -40,6 +40,7 @@ __all__ = [
     "sign",
     "status_enabled",
     "verify_signature",
+    "wanted",
 ]
 
 SIGNATURE_HEADER = "X-GPT-Image-2-Signature"
@@ -85,6 +86,12 @@ def status_enabled(config: dict[str, Any], status: str) -> bool:
     if status in ("cancelled", "canceled"):
         return bool(config.get("on_cancelled", True))
     return False
+
+
+def wanted(config: dict[str, Any], job: dict[str, Any], *, force: bool) -> bool:
+    """Should a server channel announce ``job``? (``force``: a test delivery, always.)"""
+    return force or (bool(config.get("enabled", True))
+                     and status_enabled(config, str(job.get("status"))))
 
 
 def build_payload(job: dict[str, Any]) -> dict[str, Any]:
@@ -136,8 +143,7 @@ class WebhookNotifier:
     async def notify(self, config: dict[str, Any], job: dict[str, Any],
                      *, force: bool = False) -> list[Delivery]:
         """Send ``job`` to every enabled webhook allowed by ``config``'s status flags."""
-        if not force and (not config.get("enabled", True)
-                          or not status_enabled(config, str(job.get("status")))):
+        if not wanted(config, job, force=force):
             return []
         hooks = [h for h in config.get("webhooks") or [] if isinstance(h, dict)
                  and h.get("enabled", True) and h.get("url")]
