@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import tracemalloc
 from pathlib import Path
 
 import cv2
@@ -11,8 +12,10 @@ import pytest
 
 from gpt_image_2.errors import AppError
 from gpt_image_2.imaging import decode_image, encode_png
+from gpt_image_2.imaging.codecs import MAX_PIXELS, _check_size, image_dimensions
 from gpt_image_2.imaging.png import decode as png_decode
 from tests.imaging.imaging_helpers import make_png
+from tests.transparent.images import bomb_png
 
 GREY = np.array([[10, 20], [30, 40]], np.uint8)
 
@@ -194,3 +197,52 @@ def test_ihdr_of_written_png() -> None:
     data = encode_png(np.zeros((3, 5, 4), np.uint8))
     width, height, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", data[16:29])
     assert (width, height, depth, ctype, interlace) == (5, 3, 8, 6, 0)
+
+
+def _jpeg_header(width: int, height: int) -> bytes:
+    """SOI, an APP0 segment and a baseline SOF0 frame header, without scan data."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3) + b"\x01\x11\x00" * 3
+    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
+
+
+def _webp_vp8x(width: int, height: int) -> bytes:
+    body = b"VP8X" + struct.pack("<I", 10) + b"\x00\x00\x00\x00"
+    body += (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WEBP" + body
+
+
+@pytest.mark.parametrize("data", [
+    bomb_png(20000, 20000),
+    _jpeg_header(20000, 20000),
+    _webp_vp8x(16000, 16000),
+], ids=["png", "jpeg", "webp"])
+def test_decompression_bomb_is_refused_from_its_header(data: bytes) -> None:
+    tracemalloc.start()
+    try:
+        with pytest.raises(AppError) as err:
+            decode_image(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert err.value.code == "image_decode_failed"
+    assert err.value.detail["error"].startswith("Memory limit exceeded")
+    assert f"{MAX_PIXELS:,}" in err.value.detail["error"]
+    assert peak < 1 << 20  # refused before any pixel buffer was allocated
+
+
+@pytest.mark.parametrize("fmt", ["png", "jpeg", "webp"])
+def test_image_dimensions_of_real_files(fmt: str) -> None:
+    bgr = np.zeros((37, 53, 3), np.uint8)
+    ok, buf = cv2.imencode(f".{fmt}", bgr)
+    assert ok
+    assert image_dimensions(bytes(buf), fmt) == (53, 37)
+    if fmt == "webp":  # lossless WebP has its own header layout
+        ok, buf = cv2.imencode(".webp", bgr, [cv2.IMWRITE_WEBP_QUALITY, 101])
+        assert ok and image_dimensions(bytes(buf), fmt) == (53, 37)
+
+
+def test_the_guard_refuses_only_above_the_limit() -> None:
+    _check_size(bomb_png(1 << 14, 1 << 13), "png", None)  # exactly MAX_PIXELS: allowed
+    with pytest.raises(AppError):
+        _check_size(bomb_png((1 << 14) + 1, 1 << 13), "png", None)

@@ -84,10 +84,7 @@ def test_every_filter_layout_matches_libpng(color_type: int, layout: str) -> Non
     pixels = _image(37, 53, _CHANNELS[color_type], seed=color_type)
     data = _png(pixels, color_type, LAYOUTS[layout], split_idat=3)
     decoded = png_decode(data)
-    if decoded is None:  # grey+alpha with Average/Paeth rows goes to OpenCV
-        assert color_type == 4 and layout in ("average", "paeth", "mixed", "paeth-first")
-    else:
-        assert np.array_equal(decoded[1], pixels)
+    assert decoded is not None and np.array_equal(decoded[1], pixels)
     img = decode_image(data)
     theirs = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if color_type == 0:
@@ -97,6 +94,43 @@ def test_every_filter_layout_matches_libpng(color_type: int, layout: str) -> Non
     else:
         expected = cv2.cvtColor(theirs, cv2.COLOR_BGRA2RGBA)
     assert np.array_equal(img.rgba, expected)
+    as_rgba = png_decode(data, rgba=True)  # libspng's own conversion to RGBA
+    assert as_rgba is not None and np.array_equal(as_rgba[1], expected)
+
+
+def test_unknown_filter_type_falls_back_to_opencv_and_fails() -> None:
+    data = bytearray(_png(_image(20, 20, 4, seed=4), 6, [2]))
+    body = bytearray(zlib.decompress(_idat_payload(bytes(data))))
+    body[5 * (1 + 20 * 4)] = 7  # row 5: filter type 7 does not exist
+    bad = _with_idat(bytes(data), zlib.compress(bytes(body)))
+    assert png_decode(bad) is None
+    with pytest.raises(AppError) as err:
+        decode_image(bad)
+    assert err.value.code == "image_decode_failed"
+
+
+def test_large_images_of_every_layout_match_libpng() -> None:
+    """Several stored blocks (65,535 bytes each) and an uneven last one."""
+    pixels = _image(211, 331, 4, seed=9)
+    data = _png(pixels, 6, LAYOUTS["mixed"], split_idat=5)
+    decoded = png_decode(data)
+    assert decoded is not None and np.array_equal(decoded[1], pixels)
+
+
+def _idat_payload(data: bytes) -> bytes:
+    pos, out = 8, b""
+    while pos < len(data):
+        (length,) = struct.unpack_from(">I", data, pos)
+        if data[pos + 4 : pos + 8] == b"IDAT":
+            out += data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    return out
+
+
+def _with_idat(data: bytes, stream: bytes) -> bytes:
+    crc = zlib.crc32(stream, zlib.crc32(b"IDAT"))
+    idat = struct.pack(">I", len(stream)) + b"IDAT" + stream + struct.pack(">I", crc)
+    return data[:33] + idat + data[-12:]
 
 
 def test_damaged_idat_crc_falls_back_to_opencv_and_fails() -> None:
@@ -114,3 +148,13 @@ def test_our_writer_output_is_read_back_by_our_decoder() -> None:
     data = encode_png(rgba)
     decoded = png_decode(data)
     assert decoded is not None and np.array_equal(decoded[1], rgba)
+
+
+def test_without_libspng_opencv_decodes_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gpt_image_2.imaging import _spng
+
+    pixels = _image(40, 30, 3, seed=11)
+    data = _png(pixels, 2, LAYOUTS["mixed"])
+    monkeypatch.setattr(_spng, "available", lambda: False)
+    assert png_decode(data) is None
+    assert np.array_equal(decode_image(data).rgba, cv2.cvtColor(pixels, cv2.COLOR_RGB2RGBA))

@@ -151,6 +151,12 @@ def test_verify_strict(cli: Run) -> None:
 @pytest.mark.parametrize(("argv", "exit_code", "code"), [
     (["verify", "--input", "missing.png"], 1, "image_read_failed"),
     (["verify", "--input", "notes.txt"], 1, "image_decode_failed"),
+    (["verify", "--input", "bomb.png"], 1, "image_decode_failed"),
+    (["verify", "--input", "truncated.png"], 1, "image_decode_failed"),
+    (["extract", "--input", "bomb.png", "--out", "o.png"], 1, "image_decode_failed"),
+    (["extract", "--input", "truncated.png", "--out", "o.png"], 1, "image_decode_failed"),
+    (["extract", "--dark-image", "bomb.png", "--light-image", "light.png", "--out", "o.png"], 1,
+     "image_decode_failed"),
     (["verify", "--input", "missing.png", "--expected-matte-color", "red"], 1,
      "invalid_argument"),
     (["verify", "--input", "clean.png", "--expected-matte-color", "auto"], 1,
@@ -172,8 +178,10 @@ def test_verify_strict(cli: Run) -> None:
 ])
 @pytest.mark.parametrize("fast", [True, False])
 def test_error_codes(cli: Run, argv: list[str], exit_code: int, code: str, fast: bool) -> None:
+    before = set(Path.cwd().iterdir())
     got_exit, payload, _ = cli("transparent", *argv, fast=fast)
     assert (got_exit, payload["ok"], payload["error"]["code"]) == (exit_code, False, code)
+    assert set(Path.cwd().iterdir()) == before  # no output, partial or temporary file
 
 
 def test_negative_numbers_and_usage_text(cli: Run) -> None:

@@ -13,6 +13,7 @@ it returns or accepts is RGB(A).
 from __future__ import annotations
 
 import os
+import struct
 import zlib
 from dataclasses import dataclass
 from typing import cast
@@ -30,6 +31,7 @@ __all__ = [
     "decode_image",
     "decode_images",
     "encode_png",
+    "image_dimensions",
     "sniff_format",
 ]
 
@@ -56,6 +58,11 @@ _PNG_TYPES = {
     (6, 16): "Rgba16",
 }
 _ADD_ALPHA = {"L8": "La8", "L16": "La16", "Rgb8": "Rgba8", "Rgb16": "Rgba16"}
+# Decompression-bomb guard: images above this many pixels are refused from their
+# header, before anything is allocated (512 MiB as RGBA, the reference's decoder
+# allocation limit; gpt-image-2 itself renders at most 8.3 million pixels).
+MAX_PIXELS = 1 << 27
+_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,59 @@ def sniff_format(data: bytes) -> str | None:
         if data.startswith(sig):
             return name
     return None
+
+
+def image_dimensions(data: bytes, fmt: str) -> tuple[int, int] | None:
+    """(width, height) from a PNG, JPEG or WebP header, or ``None`` if not found there."""
+    if fmt == "png":
+        head = png.read_header(data)
+        return None if head is None else (head.width, head.height)
+    if fmt == "jpeg":
+        return _jpeg_dimensions(data)
+    if fmt == "webp" and len(data) >= 30:
+        kind = data[12:16]
+        if kind == b"VP8 ":
+            width, height = struct.unpack_from("<HH", data, 26)
+            return width & 0x3FFF, height & 0x3FFF
+        if kind == b"VP8L" and data[20] == 0x2F:
+            (bits,) = struct.unpack_from("<I", data, 21)
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        if kind == b"VP8X":
+            width = int.from_bytes(data[24:27], "little") + 1
+            return width, int.from_bytes(data[27:30], "little") + 1
+    return None
+
+
+def _jpeg_dimensions(data: bytes) -> tuple[int, int] | None:
+    """The frame size from the first SOF marker (stops at the scan data)."""
+    pos = 2
+    while pos + 4 <= len(data):
+        if data[pos] != 0xFF:
+            return None
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # no length field
+            pos += 2
+            continue
+        if marker == 0xDA:  # start of scan: no frame header before it
+            return None
+        (length,) = struct.unpack_from(">H", data, pos + 2)
+        if marker in _JPEG_SOF and pos + 9 <= len(data):
+            height, width = struct.unpack_from(">HH", data, pos + 5)
+            return width, height
+        pos += 2 + length
+    return None
+
+
+def _check_size(data: bytes, fmt: str, path: str | None) -> None:
+    """Refuse a decompression bomb (``image_decode_failed``) before decoding it."""
+    size = image_dimensions(data, fmt)
+    if size is not None and size[0] * size[1] > MAX_PIXELS:
+        raise _decode_failed(
+            path, f"Memory limit exceeded: the image is {size[0]}x{size[1]} pixels, "
+            f"above the limit of {MAX_PIXELS:,} pixels")
 
 
 def _decode_failed(path: str | None, error: str) -> AppError:
@@ -205,15 +265,16 @@ def decode_image(source: ImageSource) -> DecodedImage:
     """
     data, path = _read(source)
     fmt = _resolve_format(data, path)
+    _check_size(data, fmt, path)
     try:
         if fmt == "png":
             color_type = _png_type(data)
-            fast = png.decode(data)
+            fast = png.decode(data, rgba=True)
             if fast is None:
                 rgba = _cv2_decode(data, fmt)[0]
             else:
-                rgba = _to_rgba(fast[1], bgr=False)
-                if fast[0].has_trns and fast[1].shape[2] in (1, 3):
+                head, rgba = fast
+                if head.has_trns and head.color_type in (0, 2):
                     rgba = _apply_trns(data, rgba)
         else:
             rgba, channels = _cv2_decode(data, fmt)
