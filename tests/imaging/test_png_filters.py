@@ -158,3 +158,44 @@ def test_without_libspng_opencv_decodes_everything(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(_spng, "available", lambda: False)
     assert png_decode(data) is None
     assert np.array_equal(decode_image(data).rgba, cv2.cvtColor(pixels, cv2.COLOR_RGB2RGBA))
+
+
+@pytest.mark.parametrize("color_type", [0, 2, 4, 6])
+@pytest.mark.parametrize(("layout", "parts"), [
+    ("none", 2), ("sub", 2), ("mixed", 2), ("up", 1), ("average", 1), ("paeth", 1),
+])
+def test_images_cut_at_an_independent_row_decode_in_two_parts(
+    monkeypatch: pytest.MonkeyPatch, color_type: int, layout: str, parts: int
+) -> None:
+    """Large images are cut at a None/Sub row near the middle and decoded by two threads."""
+    from gpt_image_2.imaging import _spng
+
+    monkeypatch.setattr(_spng, "_SPLIT_MIN_BYTES", 0)  # as if the test image were large
+    calls: list[int] = []
+    decode_part = _spng._decode
+
+    def counting(*args: object) -> bool:
+        calls.append(1)
+        return decode_part(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_spng, "_decode", counting)
+    pixels = _image(157, 331, _CHANNELS[color_type], seed=21)  # several stored blocks
+    data = _png(pixels, color_type, LAYOUTS[layout], split_idat=2)
+    decoded = png_decode(data)
+    assert decoded is not None and np.array_equal(decoded[1], pixels)
+    assert len(calls) == parts
+    as_rgba = png_decode(data, rgba=True)
+    assert as_rgba is not None
+    assert np.array_equal(as_rgba[1], decode_image(data).rgba)
+
+
+def test_without_the_libdeflate_c_api_the_python_binding_inflates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gpt_image_2.imaging import png
+
+    pixels = _image(64, 90, 4, seed=12)
+    data = _png(pixels, 6, LAYOUTS["mixed"], split_idat=4)
+    monkeypatch.setattr(png, "inflate_into", lambda *_: None)
+    decoded = png_decode(data)
+    assert decoded is not None and np.array_equal(decoded[1], pixels)

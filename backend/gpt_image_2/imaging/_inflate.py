@@ -41,19 +41,21 @@ def _api() -> tuple[Any, Any, Any] | None:
     alloc.restype = ctypes.c_void_p
     alloc.argtypes = []
     decompress.restype = ctypes.c_int
-    decompress.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
+    decompress.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
                            ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]
     free.restype = None
     free.argtypes = [ctypes.c_void_p]
     return alloc, decompress, free
 
 
-def inflate_into(stream: bytes, out: npt.NDArray[np.uint8]) -> bool | None:
-    """Inflate the zlib ``stream`` into the C-contiguous uint8 ``out``, which it must
-    fill exactly. True on success, False when the data is damaged or not exactly that
-    long, None when the fast path is unavailable (use ``zlib_decompress``)."""
+def inflate_into(stream: npt.NDArray[np.uint8], out: npt.NDArray[np.uint8]) -> bool | None:
+    """Inflate the zlib ``stream`` (a C-contiguous uint8 array) into the C-contiguous
+    uint8 ``out``, which it must fill exactly. True on success, False when the data
+    is damaged or not exactly that long, None when the fast path is unavailable
+    (use ``zlib_decompress``)."""
     api = _api()
-    if api is None or not out.flags.c_contiguous or out.dtype != np.uint8:
+    if (api is None or not out.flags.c_contiguous or out.dtype != np.uint8
+            or not stream.flags.c_contiguous or stream.dtype != np.uint8):
         return None
     import ctypes
 
@@ -63,7 +65,7 @@ def inflate_into(stream: bytes, out: npt.NDArray[np.uint8]) -> bool | None:
         return None
     try:
         actual = ctypes.c_size_t(0)
-        status = decompress(handle, stream, len(stream), out.ctypes.data, out.nbytes,
+        status = decompress(handle, stream.ctypes.data, stream.nbytes, out.ctypes.data, out.nbytes,
                             ctypes.byref(actual))
     finally:
         free(handle)

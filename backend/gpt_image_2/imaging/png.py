@@ -96,9 +96,10 @@ def read_header(data: bytes) -> PngHeader | None:
     return PngHeader(width, height, depth, ctype, interlace, has_trns, comp, filt)
 
 
-def _idat(data: bytes) -> bytes | None:
-    """The concatenated IDAT payloads, or ``None`` if a chunk is cut short or its CRC is off."""
-    parts: list[memoryview] = []
+def _idat_spans(data: bytes) -> list[tuple[int, int]] | None:
+    """(offset, length) of every IDAT payload, or ``None`` if a chunk is cut short,
+    a CRC is off or there is no image data."""
+    spans: list[tuple[int, int]] = []
     view = memoryview(data)
     pos = len(PNG_SIGNATURE)
     end = len(data)
@@ -109,15 +110,31 @@ def _idat(data: bytes) -> bytes | None:
         if start + length + 4 > end:
             return None
         if kind == b"IDAT":
-            payload = view[start : start + length]
             (crc,) = struct.unpack_from(">I", data, start + length)
-            if crc32(payload, crc32(kind)) != crc:
+            if crc32(view[start : start + length], crc32(kind)) != crc:
                 return None
-            parts.append(payload)
+            spans.append((start, length))
         elif kind == b"IEND":
             break
         pos = start + length + 4
-    return b"".join(parts) if parts else None
+    return spans or None
+
+
+def _stream(data: bytes, spans: list[tuple[int, int]], scratch: U8) -> U8:
+    """The zlib stream as a uint8 array: a view of ``data`` when it is one chunk, else
+    gathered into the front of ``scratch`` (or a new array when it does not fit)."""
+    source = np.frombuffer(data, np.uint8)
+    if len(spans) == 1:
+        start, length = spans[0]
+        return source[start : start + length]
+    total = sum(length for _, length in spans)
+    flat = scratch.reshape(-1)
+    into = flat[:total] if total <= flat.size else np.empty(total, np.uint8)
+    at = 0
+    for start, length in spans:
+        into[at : at + length] = source[start : start + length]
+        at += length
+    return into
 
 
 _CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}
@@ -143,30 +160,32 @@ def decode(data: bytes, *, rgba: bool = False) -> tuple[PngHeader, U8] | None:
         return None
     if head.width == 0 or head.height == 0 or not _spng.available():
         return None
-    stream = _idat(data)
-    if stream is None:
+    spans = _idat_spans(data)
+    if spans is None:
         return None
     stride = head.width * channels + 1
     size = head.height * stride
-    plan = _spng.layout(size)
-    # The scanlines are inflated straight into the middle of the buffer that becomes
-    # libspng's input (imaging/_spng.py): no second copy of the image.
-    buffer = np.empty(plan.total, np.uint8)
-    scanlines = buffer[plan.head : plan.head + size]
+    # The output array is not written before the end: it first holds the zlib
+    # stream when that comes in several chunks (no extra buffer to fault in).
+    out = np.empty((head.height, head.width, 4 if rgba else channels), np.uint8)
+    stream = _stream(data, spans, out)
+    # The scanlines are inflated straight into the buffer that becomes libspng's
+    # input (imaging/_spng.py): no second copy of the image.
+    buffer = np.empty(_spng.buffer_size(size), np.uint8)
+    scanlines = buffer[_spng.SCANLINES_AT : _spng.SCANLINES_AT + size]
     inflated = inflate_into(stream, scanlines)
     if inflated is False:
         return None
     if inflated is None:
         try:
-            data_out = zlib_decompress(stream, size)
+            data_out = zlib_decompress(stream.tobytes(), size)
         except DeflateError:
             return None
         if len(data_out) != size:
             return None
         scanlines[:] = np.frombuffer(data_out, np.uint8)
-    out = np.empty((head.height, head.width, 4 if rgba else channels), np.uint8)
     fmt = _spng.FMT_RGBA8 if rgba else _spng.FMT_PNG
-    if not _spng.unfilter(buffer, plan, data[16:29], out, fmt):
+    if not _spng.unfilter(buffer, data[16:29], stride, out, fmt):
         return None
     return head, out
 
