@@ -199,3 +199,17 @@ def test_without_the_libdeflate_c_api_the_python_binding_inflates(
     monkeypatch.setattr(png, "inflate_into", lambda *_: None)
     decoded = png_decode(data)
     assert decoded is not None and np.array_equal(decoded[1], pixels)
+
+
+def test_our_writer_starts_each_segment_with_a_sub_row() -> None:
+    from gpt_image_2.imaging import png
+
+    rgba = _image(300, 40, 4, seed=13)
+    data = encode_png(rgba)
+    kinds = np.frombuffer(zlib.decompress(_idat_payload(data)), np.uint8)[:: 1 + 40 * 4]
+    starts = png._segments(300)[:-1]
+    assert len(starts) == 2
+    assert [int(kinds[i]) for i in starts] == [1, 1]
+    assert set(np.delete(kinds, starts).tolist()) == {2}
+    decoded = png_decode(data)
+    assert decoded is not None and np.array_equal(decoded[1], rgba)

@@ -12,7 +12,7 @@ verify in zlib. This module covers the common PNGs itself
   (palette, 16-bit, interlaced, damaged) returns ``None`` and the caller uses
   OpenCV on the whole file, so errors are reported as before.
 * :func:`encode_rgba` writes an 8-bit RGBA, non-interlaced PNG with the *Up*
-  filter (*Sub* on the first row). Rows are split into one horizontal segment
+  filter (*Sub* on the first row of each segment). Rows are split into one horizontal segment
   per thread, deflated in parallel by ISA-L (``isal`` package, level 1; it
   releases the GIL); each segment but the last ends with a full flush, so the
   segments concatenate into one ordinary zlib stream.
@@ -212,8 +212,9 @@ def _segments(height: int) -> list[int]:
     return [int(e) for e in edges]
 
 
-def _filter(rgba: U8, lo: int, hi: int, buf: U8 | None = None) -> U8:
-    """Rows ``lo:hi`` of (H, W, 4) -> scanlines (n, 1 + 4W): Sub on image row 0, else Up.
+def _filter(rgba: U8, lo: int, hi: int, buf: U8 | None = None, *, sub_first: bool = False) -> U8:
+    """Rows ``lo:hi`` of (H, W, 4) -> scanlines (n, 1 + 4W): Sub on image row 0 (and on
+    row ``lo`` with ``sub_first``), else Up.
 
     Written into the first ``n`` rows of ``buf`` when given.
     """
@@ -223,11 +224,11 @@ def _filter(rgba: U8, lo: int, hi: int, buf: U8 | None = None) -> U8:
     flat = rgba.reshape(rgba.shape[0], width * ch)
     out[:, 0] = 2
     first = 0
-    if lo == 0:
+    if lo == 0 or sub_first:
         out[0, 0] = 1
         row = out[0, 1:].reshape(width, ch)
-        row[:1] = rgba[0, :1]
-        np.subtract(rgba[0, 1:], rgba[0, :-1], out=row[1:])
+        row[:1] = rgba[lo, :1]
+        np.subtract(rgba[lo, 1:], rgba[lo, :-1], out=row[1:])
         first = 1
     if n > first:
         np.subtract(flat[lo + first : hi], flat[lo + first - 1 : hi - 1], out=out[first:, 1:])
@@ -256,7 +257,9 @@ def encode_rgba(rgba: U8, level: int = 1) -> bytes:
         parts: list[bytes] = []
         check = 1
         for top in range(lo, hi, step):
-            filtered = _filter(rgba, top, min(top + step, hi), buf)
+            # A segment starts with a Sub row (independent of the row above), so the
+            # decoder can undo the filters of the two segments in parallel.
+            filtered = _filter(rgba, top, min(top + step, hi), buf, sub_first=top == lo)
             parts.append(comp.compress(filtered))
             check = adler32(filtered, check)
         parts.append(comp.flush(isal_zlib.Z_FINISH if i == last else isal_zlib.Z_FULL_FLUSH))
