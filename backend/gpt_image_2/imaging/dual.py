@@ -118,21 +118,17 @@ def _extract(
     noise = max(noise_d, noise_l)
     tol = max(1.0, 4.5 * noise)
     background = cv2.bitwise_and(_in_box(dark, bd, tol), _in_box(light, bl, tol))
-    same = cv2.inRange(cv2.absdiff(dark, light), (0, 0, 0, 0), (tol, tol, tol, 255))
-    opaque = cv2.bitwise_and(same, cv2.bitwise_not(background))
-
     # calloc'd output: only the pages that get opaque pixels are ever touched.
     out = np.zeros(dark.shape, np.uint8)
-    mean = cv2.addWeighted(dark, 0.5, light, 0.5, 0.0)
-    if cv2.copyTo(mean, opaque, out) is not out:  # pragma: no cover - OpenCV reallocated
-        out = u8(cv2.bitwise_and(mean, mean, mask=opaque))
-    del mean
-    out[..., 3] = opaque
-    idx = flat_indices(u8(cv2.bitwise_not(cv2.bitwise_or(background, opaque))))
-    bad = 0
-    if idx.size:
-        bad = _solve(dark, light, out, idx, bd, bl, gap, tol, noise)
-    partial = max(int(idx.size), 1)
+    # Rows with nothing but background stay (0, 0, 0, 0): the rest works on the band
+    # of rows holding the subject (contiguous views, no copies).
+    _, top, _, rows = cv2.boundingRect(cv2.bitwise_not(background))
+    band = slice(top, top + rows)
+    bad, partial = 0, 0
+    if rows:
+        bad, partial = _band(dark[band], light[band], background[band], out[band],
+                             bd, bl, gap, tol, noise)
+    partial = max(partial, 1)
     ratio = bad / partial
     if bad >= _MISMATCH_MIN_PIXELS and ratio > _MISMATCH_RATIO:
         raise _mismatch(
@@ -150,6 +146,25 @@ def _extract(
         light_background=bl,
         inconsistent_ratio=ratio,
     )
+
+
+def _band(
+    dark: U8, light: U8, background: U8, out: U8, bd: RGB, bl: RGB, gap: F32, tol: float,
+    noise: float,
+) -> tuple[int, int]:
+    """Key rows of the pair (contiguous (h, W, 4) views) into the zeroed ``out`` rows;
+    (contradicting pixels, partial pixels)."""
+    same = cv2.inRange(cv2.absdiff(dark, light), (0, 0, 0, 0), (tol, tol, tol, 255))
+    opaque = cv2.bitwise_and(same, cv2.bitwise_not(background))
+    mean = cv2.addWeighted(dark, 0.5, light, 0.5, 0.0)
+    if cv2.copyTo(mean, opaque, out) is not out:  # pragma: no cover - OpenCV reallocated
+        out[...] = u8(cv2.bitwise_and(mean, mean, mask=opaque))
+    del mean
+    out[..., 3] = opaque
+    idx = flat_indices(u8(cv2.bitwise_not(cv2.bitwise_or(background, opaque))))
+    if not idx.size:
+        return 0, 0
+    return _solve(dark, light, out, idx, bd, bl, gap, tol, noise), int(idx.size)
 
 
 def _solve(
