@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["F32", "U8", "Beside", "flat_indices", "gather_px", "scatter_px", "u8"]
+__all__ = ["F32", "U8", "Beside", "flat_indices", "gather_px", "in_halves", "scatter_px", "u8"]
 
 U8 = npt.NDArray[np.uint8]
 F32 = npt.NDArray[np.float32]
@@ -78,3 +78,18 @@ class Beside(Generic[T]):
         if self._error is not None:
             raise self._error
         return cast(T, self._value)
+
+
+_HALVES_MIN_PIXELS = 1 << 17
+
+
+def in_halves(fn: Callable[[npt.NDArray[np.intp]], T], idx: npt.NDArray[np.intp]) -> list[T]:
+    """``fn`` on the first half of the pixel indices ``idx`` here and on the second half
+    in another thread (numpy releases the GIL in its loops), for per-pixel work on
+    large subsets; one call when ``idx`` is small. Results in order."""
+    if idx.size < _HALVES_MIN_PIXELS:
+        return [fn(idx)]
+    half = idx.size // 2
+    second = Beside(fn, idx[half:])
+    first = fn(idx[:half])
+    return [first, second.result()]

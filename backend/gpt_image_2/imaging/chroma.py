@@ -34,11 +34,11 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ._types import flat_indices, gather_px, scatter_px, u8
+from ._types import flat_indices, gather_px, in_halves, scatter_px, u8
 from .matte import RGB, border_noise, matte_channels, sample_matte
 from .presets import ChromaSettings
 from .profiles import TRANSPARENT_ALPHA_MAX
-from .unmix import band_colours, finish_pixels, project_alpha
+from .unmix import band_colours, finish_pixels, near_core, project_alpha
 
 __all__ = ["ChromaResult", "extract_chroma"]
 
@@ -255,7 +255,9 @@ def _key_box(
     todo = cv2.bitwise_not(cv2.bitwise_or(core, roi_bg))
     idx = flat_indices(todo)
     if idx.size:
-        _solve(roi, roi_out, idx, core, score, scale, matte, noise, tol, settings)
+        near = near_core(core)
+        in_halves(lambda part: _solve(roi, roi_out, part, core, score, scale, matte, noise,
+                                      tol, settings, near), idx)
     if int(cv2.minMaxLoc(cv2.extractChannel(roi, 3))[0]) <= TRANSPARENT_ALPHA_MAX:
         # Source alpha can lower opaque pixels into the transparent class: scrub them.
         roi_out[roi_out[..., 3] <= TRANSPARENT_ALPHA_MAX, :3] = 0
@@ -274,8 +276,10 @@ def _solve(
     noise: float,
     tol: float,
     settings: ChromaSettings,
+    near: U8 | None = None,
 ) -> None:
-    """Alpha and colour of the undecided pixels ``idx`` (flat indices), written into ``out``."""
+    """Alpha and colour of the undecided pixels ``idx`` (flat indices), written into ``out``
+    (``near``: :func:`~.unmix.near_core` of ``core``, computed when not given)."""
     px = gather_px(rgba, idx)
     luts = _cube_luts(matte)
     a_lo = np.maximum(np.maximum(luts[0][px[:, 0]], luts[1][px[:, 1]]), luts[2][px[:, 2]])
@@ -298,7 +302,7 @@ def _solve(
         a_t = np.where(a_t < floor, np.float32(0.0), a_t)
     alpha = solid_w + (np.float32(1.0) - solid_w) * a_t
 
-    colour, fitted = band_colours(px, idx, core, rgba)
+    colour, fitted = band_colours(px, idx, core, rgba, near)
     fit_ok = np.zeros(idx.size, bool)
     sel = np.flatnonzero(fitted)
     if sel.size:

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import AppError
-from ._types import flat_indices, gather_px, scatter_px, u8
+from ._types import flat_indices, gather_px, in_halves, scatter_px, u8
 from .alignment import AlignmentReport, alignment_report
 from .matte import RGB, sample_matte
 from .unmix import round_u8
@@ -117,7 +117,7 @@ def _extract(
         )
     noise = max(noise_d, noise_l)
     tol = max(1.0, 4.5 * noise)
-    background = cv2.bitwise_and(_in_box(dark, bd, tol), _in_box(light, bl, tol))
+    background = u8(cv2.bitwise_and(_in_box(dark, bd, tol), _in_box(light, bl, tol)))
     # calloc'd output: only the pages that get opaque pixels are ever touched.
     out = np.zeros(dark.shape, np.uint8)
     # Rows with nothing but background stay (0, 0, 0, 0): the rest works on the band
@@ -164,7 +164,8 @@ def _band(
     idx = flat_indices(u8(cv2.bitwise_not(cv2.bitwise_or(background, opaque))))
     if not idx.size:
         return 0, 0
-    return _solve(dark, light, out, idx, bd, bl, gap, tol, noise), int(idx.size)
+    bad = in_halves(lambda part: _solve(dark, light, out, part, bd, bl, gap, tol, noise), idx)
+    return sum(bad), int(idx.size)
 
 
 def _solve(

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from ._types import scatter_px
 from .matte import RGB, matte_channels
 
-__all__ = ["band_colours", "finish_pixels", "project_alpha", "round_u8"]
+__all__ = ["band_colours", "finish_pixels", "near_core", "project_alpha", "round_u8"]
 
 U8 = npt.NDArray[np.uint8]
 F32 = npt.NDArray[np.float32]
@@ -27,16 +27,25 @@ def round_u8(values: F32) -> U8:
     return np.clip(np.floor(values + np.float32(0.5)), 0, 255).astype(np.uint8)  # type: ignore[no-any-return]
 
 
-def band_colours(px: U8, idx: npt.NDArray[np.intp], core: U8, rgba: U8) -> tuple[F32, BoolArr]:
+def near_core(core: U8) -> U8:
+    """(H, W) mask of pixels within the band radius of a core pixel of ``core`` (H, W)."""
+    size = 2 * _BAND_RADIUS + 1
+    return cv2.dilate(core, np.ones((size, size), np.uint8))  # type: ignore[return-value]
+
+
+def band_colours(
+    px: U8, idx: npt.NDArray[np.intp], core: U8, rgba: U8, near_map: U8 | None = None
+) -> tuple[F32, BoolArr]:
     """Mean colour of solid-core pixels within 2 px of each pixel in ``idx``.
 
-    ``px`` is (n, 4) uint8, ``core`` an (H, W) 0/255 mask, ``rgba`` (H, W, 4).
+    ``px`` is (n, 4) uint8, ``core`` an (H, W) 0/255 mask, ``rgba`` (H, W, 4),
+    ``near_map`` :func:`near_core` of ``core`` (computed when not given).
     Returns (n, 3) float32 colours (0 where no core pixel is near) and a (n,)
     bool mask of pixels that have one.
     """
     height, width = core.shape
-    size = 2 * _BAND_RADIUS + 1
-    near_map = cv2.dilate(core, np.ones((size, size), np.uint8))
+    if near_map is None:
+        near_map = near_core(core)
     near = near_map.reshape(-1)[idx] > 0
     colour = np.zeros((idx.size, 3), np.float32)
     if not near.any():
