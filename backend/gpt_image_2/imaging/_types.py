@@ -8,7 +8,9 @@ from typing import Any, Generic, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["F32", "U8", "Beside", "flat_indices", "gather_px", "in_halves", "scatter_px", "u8"]
+__all__ = [
+    "F32", "U8", "Beside", "flat_indices", "gather_px", "in_halves", "in_range", "scatter_px", "u8",
+]
 
 U8 = npt.NDArray[np.uint8]
 F32 = npt.NDArray[np.float32]
@@ -93,3 +95,20 @@ def in_halves(fn: Callable[[npt.NDArray[np.intp]], T], idx: npt.NDArray[np.intp]
     second = Beside(fn, idx[half:])
     first = fn(idx[:half])
     return [first, second.result()]
+
+
+def in_range(img: U8, lo: tuple[float, ...], hi: tuple[float, ...]) -> U8:
+    """``cv2.inRange`` of an (H, W, C) uint8 image -> (H, W) 0/255 mask, the two halves
+    of the rows in two threads when the image is large (OpenCV's multi-channel
+    ``inRange`` runs on one core and releases the GIL)."""
+    import cv2
+
+    height = img.shape[0]
+    if height < 2 or img.shape[0] * img.shape[1] < _HALVES_MIN_PIXELS * 8:
+        return u8(cv2.inRange(img, lo, hi))
+    mask = np.empty(img.shape[:2], np.uint8)
+    half = height // 2
+    lower = Beside(cv2.inRange, img[half:], lo, hi, mask[half:])
+    cv2.inRange(img[:half], lo, hi, mask[:half])
+    lower.result()
+    return mask

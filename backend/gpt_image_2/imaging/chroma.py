@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from ._types import flat_indices, gather_px, in_halves, scatter_px, u8
+from ._types import flat_indices, gather_px, in_halves, in_range, scatter_px, u8
 from .matte import RGB, border_noise, matte_channels, sample_matte
 from .presets import ChromaSettings
 from .profiles import TRANSPARENT_ALPHA_MAX
@@ -107,7 +107,7 @@ def _background(rgba: U8, matte: RGB, tol: float) -> U8:
     """(H, W) 0/255 mask of pixels whose channels are all within ``tol`` of the matte."""
     lo = (*(max(0.0, m - tol) for m in matte), 0.0)
     hi = (*(min(255.0, m + tol) for m in matte), 255.0)
-    return u8(cv2.inRange(rgba, lo, hi))
+    return in_range(rgba, lo, hi)
 
 
 def _close_enclosed(solid: U8, moderate: U8, background: U8) -> None:

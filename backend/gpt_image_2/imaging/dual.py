@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import AppError
-from ._types import flat_indices, gather_px, in_halves, scatter_px, u8
+from ._types import flat_indices, gather_px, in_halves, in_range, scatter_px, u8
 from .alignment import AlignmentReport, alignment_report
 from .matte import RGB, sample_matte
 from .unmix import round_u8
@@ -79,7 +79,7 @@ def _background(img: U8, nominal: RGB) -> tuple[RGB, float]:
 def _in_box(img: U8, centre: RGB, tol: float) -> U8:
     lo = (*(max(0.0, c - tol) for c in centre), 0.0)
     hi = (*(min(255.0, c + tol) for c in centre), 255.0)
-    return u8(cv2.inRange(img, lo, hi))
+    return in_range(img, lo, hi)
 
 
 def extract_dual(dark: U8, light: U8, *, paths: tuple[str, str] = ("", "")) -> DualResult:

@@ -101,10 +101,14 @@ def _sigma(dev: npt.NDArray[np.int32]) -> float:
     deviations count as a clean matte.
     """
     nonzero = dev[dev != 0].astype(np.int64)
-    if dev.size == 0 or nonzero.size < 0.01 * dev.size:
+    return _rms(int((nonzero * nonzero).sum()), int(nonzero.size), int(dev.size))
+
+
+def _rms(square_sum: int, nonzero: int, total: int) -> float:
+    """:func:`_sigma` from its integer parts (exact: the same value in any order)."""
+    if total == 0 or nonzero < 0.01 * total:
         return 0.0
-    # Integer sum of squares: exact, so the same value as a float64 mean in any order.
-    return float(np.sqrt(int((nonzero * nonzero).sum()) / nonzero.size))
+    return float(np.sqrt(square_sum / nonzero))
 
 
 def _sq_dist(
@@ -117,6 +121,17 @@ def _sq_dist(
         d = chans[c] - np.int32(centre[c])
         total += d * d
     return total
+
+
+def _hist_median(hist: npt.NDArray[np.int64]) -> float:
+    """``np.median`` of the uint8 samples whose histogram (256,) is ``hist`` (n > 0)."""
+    n = int(hist.sum())
+    ranks = np.cumsum(hist)
+    upper = int(np.searchsorted(ranks, n // 2, side="right"))  # the sample of rank n // 2
+    if n % 2:
+        return float(upper)
+    lower = int(np.searchsorted(ranks, n // 2 - 1, side="right"))
+    return (lower + upper) / 2.0
 
 
 def _border_samples(rgb: U8) -> U8:
@@ -141,7 +156,8 @@ def sample_matte(rgba: U8) -> MatteEstimate:
     sampled, the most common colour (5-bit histogram mode) is found, and the
     per-channel median of the samples near that mode is the matte. A subject
     touching a corner or a side no longer becomes the matte as long as most of
-    the border is background.
+    the border is background. Medians and the noise come from exact per-channel
+    histograms of the samples (no sorting).
     """
     samples = _border_samples(rgba[..., :3])
     q = samples >> 3
@@ -149,10 +165,16 @@ def sample_matte(rgba: U8) -> MatteEstimate:
     mode = int(np.bincount(keys, minlength=1 << 15).argmax())
     centre = ((mode >> 10) * 8 + 4, ((mode >> 5) & 31) * 8 + 4, (mode & 31) * 8 + 4)
     chans = samples.T.astype(np.int32)  # (3, n), one contiguous row per channel
-    near = chans[:, _sq_dist(chans, centre) <= 24 * 24]
-    color = np.median(near, axis=1)
-    med = [int(np.floor(v + 0.5)) for v in color]
-    noise = _sigma(near - np.array(med, np.int32)[:, None])
+    close = _sq_dist(chans, centre) <= 24 * 24
+    hists = [np.bincount(samples[:, c][close], minlength=256) for c in range(3)]
+    med = [int(np.floor(_hist_median(h) + 0.5)) for h in hists]
+    values = np.arange(256, dtype=np.int64)
+    square_sum, nonzero = 0, 0
+    for c in range(3):
+        dev = values - med[c]
+        square_sum += int((hists[c] * dev * dev).sum())
+        nonzero += int(hists[c].sum() - hists[c][med[c]])
+    noise = _rms(square_sum, nonzero, 3 * int(np.count_nonzero(close)))
     tol = max(12.0, 4.0 * noise) * np.sqrt(3.0)
     coverage = float(np.count_nonzero(_sq_dist(chans, med) <= tol * tol) / chans.shape[1])
     rgb: RGB = (int(med[0]), int(med[1]), int(med[2]))
