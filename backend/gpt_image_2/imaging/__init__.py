@@ -24,11 +24,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# Every surface verifies, so the verifier loads with the package; it must come
-# before ``def verify`` below, which replaces the submodule attribute of that name.
-from .verify import verify_rgba
-
-if TYPE_CHECKING:  # loaded on first use (below): `transparent verify` needs no extractor
+if TYPE_CHECKING:  # loaded on first use (below): `transparent verify` needs no extractor,
+    # and a PNG is decoded without OpenCV, which the verifier loads meanwhile
     from .chroma import ChromaResult, extract_chroma
     from .codecs import DecodedImage, decode_image, decode_images, encode_png
     from .dual import DualResult, extract_dual
@@ -36,6 +33,7 @@ if TYPE_CHECKING:  # loaded on first use (below): `transparent verify` needs no 
     from .presets import MATERIALS, ChromaSettings, resolve_chroma_settings, widen_f32
     from .profiles import PROFILE_NAMES, PROFILES
     from .report import VerifyReport
+    from .verifier import verify_rgba
 
 __all__ = [
     "MATERIALS",
@@ -79,6 +77,7 @@ _HOMES = {
     "PROFILE_NAMES": "profiles",
     "PROFILES": "profiles",
     "VerifyReport": "report",
+    "verify_rgba": "verifier",
 }
 
 
@@ -104,6 +103,8 @@ def verify(
     path: str = "",
 ) -> VerifyReport:
     """Verify a decoded image (its ``is_png``/``color_type`` feed the gate)."""
+    from .verifier import verify_rgba
+
     return verify_rgba(
         image.rgba,
         profile,

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import os
 import struct
+import sys
 import zlib
 from dataclasses import dataclass
 from typing import cast
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -193,6 +193,8 @@ def _resolve_format(data: bytes, path: str | None) -> str:
 
 def _to_rgba(pixels: npt.NDArray[np.generic], bgr: bool) -> U8:
     """Any decoder output (H, W[, C]) uint8/uint16 -> (H, W, 4) uint8 RGBA."""
+    import cv2  # not needed for the PNGs that png.decode reads
+
     arr = np.asarray(pixels)
     if arr.dtype == np.uint16:
         arr = ((arr.astype(np.uint32) + 128) // 257).astype(np.uint8)
@@ -231,6 +233,8 @@ def _png_type(data: bytes) -> str:
 
 def _cv2_decode(data: bytes, fmt: str) -> tuple[U8, int]:
     """OpenCV decode -> (RGBA, native channel count)."""
+    import cv2
+
     pixels = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if pixels is None:
         raise ValueError(f"OpenCV could not decode the {fmt} data")
@@ -283,9 +287,16 @@ def decode_image(source: ImageSource) -> DecodedImage:
                 if fmt == "jpeg"
                 else ("Rgba8" if channels == 4 else "Rgb8")
             )
-    except (ValueError, zlib.error, cv2.error) as exc:
+    except Exception as exc:
+        if not isinstance(exc, (ValueError, zlib.error)) and not _opencv_error(exc):
+            raise
         raise _decode_failed(path, str(exc)) from exc
     return DecodedImage(rgba=rgba, color_type=color_type, format=fmt, is_png=fmt == "png")
+
+
+def _opencv_error(exc: Exception) -> bool:
+    cv2 = sys.modules.get("cv2")  # an OpenCV error implies OpenCV is loaded
+    return cv2 is not None and isinstance(exc, cv2.error)
 
 
 def decode_images(*sources: ImageSource) -> list[DecodedImage]:

@@ -14,7 +14,7 @@ from .profiles import (
 )
 
 if TYPE_CHECKING:
-    from .verify import Measurements
+    from .verifier import Measurements
 
 __all__ = ["WARNINGS", "VerifyReport", "build_report"]
 

@@ -13,6 +13,8 @@ Result objects follow spec/transparent.md: the ``extraction`` report (§1.4,
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +80,28 @@ def output_value(path: str, size: int) -> dict[str, Any]:
     return {"path": path, "bytes": size, "files": [{"index": 0, "path": path, "bytes": size}]}
 
 
+@contextmanager
+def _loading(module: str) -> Iterator[None]:
+    """Import ``module`` (OpenCV and the code that uses it) in another thread while the
+    block decodes the input: PNGs are read without OpenCV, and libdeflate/libspng
+    release the GIL, so a one-shot CLI run loads OpenCV during the decode. A no-op
+    once the module is loaded (the server)."""
+    import sys
+
+    if module in sys.modules:
+        yield
+        return
+    import importlib
+
+    from ..imaging._types import Beside
+
+    loader = Beside(importlib.import_module, module)
+    try:
+        yield
+    finally:
+        loader.result()
+
+
 def decode_source(source: Source) -> DecodedImage:
     """Decode PNG/JPEG/WebP; decode errors name ``source.label`` as their ``path``."""
     from ..imaging import decode_image
@@ -105,7 +129,8 @@ def verify_source(
 
     get_profile(profile)
     expected = _expected(expected_matte_color)
-    image = decode_source(source)
+    with _loading("gpt_image_2.imaging.verifier"):
+        image = decode_source(source)
     return verify(image, profile, expected_matte=expected, path=source.label).to_dict()
 
 
@@ -179,7 +204,7 @@ def _key_pixels(
     light: Source | None,
 ) -> tuple[Any, tuple[int, int, int] | None, dict[str, Any]]:
     """Decode and extract: (H, W, 4) uint8 RGBA, the matte used, the report without output."""
-    from ..imaging import extract_chroma, extract_dual, format_hex
+    from ..imaging import format_hex
     from ..imaging.profiles import get_profile
 
     get_profile(params.profile)
@@ -187,7 +212,10 @@ def _key_pixels(
         if dark is None or light is None:
             raise AppError("invalid_argument",
                            "Dual extraction needs both --dark-image and --light-image.")
-        images = _decode_pair(dark, light)
+        with _loading("gpt_image_2.imaging.dual"):
+            images = _decode_pair(dark, light)
+        from ..imaging import extract_dual
+
         result = extract_dual(images[0].rgba, images[1].rgba, paths=(dark.label, light.label))
         report = _dual_report(result.alignment.to_dict())
         report["inputs"] = {"dark_image": dark.label, "light_image": light.label}
@@ -196,7 +224,11 @@ def _key_pixels(
         raise AppError("invalid_argument",
                        "transparent extract --method chroma requires --input.")
     settings = _settings(params)
-    chroma = extract_chroma(decode_source(input).rgba, settings)
+    with _loading("gpt_image_2.imaging.chroma"):
+        image = decode_source(input)
+    from ..imaging import extract_chroma
+
+    chroma = extract_chroma(image.rgba, settings)
     report = _chroma_report(settings, format_hex(chroma.matte), chroma.matte_source)
     report["inputs"] = {"input": input.label}
     return chroma.rgba, chroma.matte, report
