@@ -213,3 +213,24 @@ def test_our_writer_starts_each_segment_with_a_sub_row() -> None:
     assert set(np.delete(kinds, starts).tolist()) == {2}
     decoded = png_decode(data)
     assert decoded is not None and np.array_equal(decoded[1], rgba)
+
+
+@pytest.mark.parametrize("color_type", [0, 2, 4, 6])
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_one_shot_in_place_decoding_matches(
+    monkeypatch: pytest.MonkeyPatch, color_type: int, layout: str
+) -> None:
+    """The CLI's one-shot mode decodes into the scanline buffer itself (RGBA files, or
+    any file in its own channels); the result is the same."""
+    from gpt_image_2.imaging import png
+
+    pixels = _image(149, 211, _CHANNELS[color_type], seed=31)  # several stored blocks
+    data = _png(pixels, color_type, LAYOUTS[layout], split_idat=3)
+    monkeypatch.setattr(png, "_one_shot", True)
+    native = png_decode(data)
+    assert native is not None and np.array_equal(native[1], pixels)
+    assert native[1].base is not None  # a view of the scanline buffer: decoded in place
+    as_rgba = png_decode(data, rgba=True)
+    assert as_rgba is not None
+    monkeypatch.setattr(png, "_one_shot", False)
+    assert np.array_equal(as_rgba[1], decode_image(data).rgba)

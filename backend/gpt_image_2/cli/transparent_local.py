@@ -181,6 +181,9 @@ def _lean_numpy(*, reuse_memory: bool) -> None:
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     if reuse_memory:
         _keep_freed_memory()
+    from ..imaging import png
+
+    png.tune_for_one_shot()
 
 
 # glibc mallopt parameters (malloc.h).

@@ -159,7 +159,8 @@ def _decode(api: dict[str, Any], buffer: U8, at: int, length: int, out: U8, fmt:
         api["spng_ctx_free"](ctx)
 
 
-def unfilter(buffer: U8, ihdr: bytes, stride: int, out: U8, fmt: int) -> bool:
+def unfilter(buffer: U8, ihdr: bytes, stride: int, out: U8, fmt: int, *,
+             in_place: bool = False) -> bool:
     """Undo the row filters of the scanlines in ``buffer`` into ``out``.
 
     ``buffer`` is :func:`buffer_size` uint8 bytes with the inflated scanlines
@@ -169,6 +170,13 @@ def unfilter(buffer: U8, ihdr: bytes, stride: int, out: U8, fmt: int) -> bool:
     of exactly the decoded size for ``fmt`` (:data:`FMT_PNG`: the file's
     channels, :data:`FMT_RGBA8`: RGBA). Returns False when libspng is
     unavailable or refuses the data (an unknown filter type, for example).
+
+    ``in_place``: ``out`` is the start of ``buffer`` itself, with output rows no
+    longer than the scanlines (the same channels). libspng reads scanline ``i``
+    before it writes output row ``i``, and scanline ``i + 1`` starts past the end
+    of output row ``i`` (every scanline has a filter byte more, and the stored
+    blocks add headers), so no unread byte is overwritten. One thread only: a
+    second part's output would land on the first part's unread tail.
     """
     api = _api()
     height = int(out.shape[0])
@@ -176,8 +184,11 @@ def unfilter(buffer: U8, ihdr: bytes, stride: int, out: U8, fmt: int) -> bool:
     if (api is None or buffer.nbytes != buffer_size(size) or not out.flags.c_contiguous
             or height != struct.unpack_from(">I", ihdr, 4)[0]):
         return False
+    if in_place and (out.ctypes.data != buffer.ctypes.data
+                     or out.nbytes // height > stride - 1):
+        return False
     kinds = buffer[_HEAD : _HEAD + size : stride]
-    split = _split_row(kinds) if size >= _SPLIT_MIN_BYTES else None
+    split = _split_row(kinds) if size >= _SPLIT_MIN_BYTES and not in_place else None
     base = buffer.ctypes.data
     if split is None:
         _move_blocks(base, _HEAD, 0, size)

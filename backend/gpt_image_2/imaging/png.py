@@ -34,7 +34,9 @@ from deflate import DeflateError, adler32, crc32, zlib_decompress
 from . import _spng
 from ._inflate import inflate_into
 
-__all__ = ["PNG_SIGNATURE", "PngHeader", "decode", "encode_rgba", "read_header"]
+__all__ = [
+    "PNG_SIGNATURE", "PngHeader", "decode", "encode_rgba", "read_header", "tune_for_one_shot",
+]
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MIN_SEGMENT_ROWS = 128
@@ -140,6 +142,18 @@ def _stream(data: bytes, spans: list[tuple[int, int]], scratch: U8) -> U8:
 _CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}
 
 
+_one_shot = False
+
+
+def tune_for_one_shot() -> None:
+    """For a process that decodes one image and exits (the CLI's fast path): decode
+    8-bit RGBA (and any file asked for in its own channels) in place, one thread,
+    instead of into a second buffer with two threads. Touching 33 MB less fresh
+    memory saves more than the second thread (about 20 ms of page faults at 4K)."""
+    global _one_shot
+    _one_shot = True
+
+
 def decode(data: bytes, *, rgba: bool = False) -> tuple[PngHeader, U8] | None:
     """Decode an 8-bit, non-interlaced grey/grey+alpha/RGB/RGBA PNG.
 
@@ -165,13 +179,19 @@ def decode(data: bytes, *, rgba: bool = False) -> tuple[PngHeader, U8] | None:
         return None
     stride = head.width * channels + 1
     size = head.height * stride
-    # The output array is not written before the end: it first holds the zlib
-    # stream when that comes in several chunks (no extra buffer to fault in).
-    out = np.empty((head.height, head.width, 4 if rgba else channels), np.uint8)
-    stream = _stream(data, spans, out)
+    shape = (head.height, head.width, 4 if rgba else channels)
     # The scanlines are inflated straight into the buffer that becomes libspng's
     # input (imaging/_spng.py): no second copy of the image.
     buffer = np.empty(_spng.buffer_size(size), np.uint8)
+    in_place = _one_shot and shape[2] == channels
+    if in_place:  # the pixels overwrite the scanlines they come from (see _spng.py)
+        out = buffer[: head.height * head.width * channels].reshape(shape)
+        stream = _stream(data, spans, np.empty(0, np.uint8))
+    else:
+        # The output array is not written before the end: it first holds the zlib
+        # stream when that comes in several chunks (no extra buffer to fault in).
+        out = np.empty(shape, np.uint8)
+        stream = _stream(data, spans, out)
     scanlines = buffer[_spng.SCANLINES_AT : _spng.SCANLINES_AT + size]
     inflated = inflate_into(stream, scanlines)
     if inflated is False:
@@ -185,7 +205,7 @@ def decode(data: bytes, *, rgba: bool = False) -> tuple[PngHeader, U8] | None:
             return None
         scanlines[:] = np.frombuffer(data_out, np.uint8)
     fmt = _spng.FMT_RGBA8 if rgba else _spng.FMT_PNG
-    if not _spng.unfilter(buffer, data[16:29], stride, out, fmt):
+    if not _spng.unfilter(buffer, data[16:29], stride, out, fmt, in_place=in_place):
         return None
     return head, out
 
