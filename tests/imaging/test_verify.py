@@ -409,3 +409,20 @@ def test_bright_painted_checkerboard_on_a_large_image_is_found() -> None:
     rgba = np.dstack([grey, grey, grey, np.full_like(grey, 255)])
     rgba[1500:2600, 1500:2600] = (200, 30, 30, 255)  # a subject in the middle
     assert robust_checkerboard(rgba)
+
+
+@pytest.mark.parametrize("box", [(7, 5, 20, 9), (0, 3, 40, 12), (0, 0, 40, 30)])
+def test_partial_pixels_are_found_in_the_box_alone(box: tuple[int, int, int, int]) -> None:
+    import cv2
+
+    from gpt_image_2.imaging.verifier import _partial_indices
+
+    rng = np.random.default_rng(sum(box))
+    alpha = np.zeros((30, 40), np.uint8)
+    x, y, w, h = box
+    alpha[y : y + h, x : x + w] = rng.integers(0, 256, (h, w), dtype=np.uint8)
+    alpha[y, x] = alpha[y + h - 1, x + w - 1] = 128  # the box is the box of alpha > 5
+    mask = cv2.threshold(alpha, 5, 255, cv2.THRESH_BINARY)[1]
+    found = cv2.boundingRect(mask)
+    expected = np.flatnonzero((alpha > 5) & (alpha < 250))
+    assert np.array_equal(_partial_indices(alpha, found), expected)

@@ -200,9 +200,8 @@ def unfilter(buffer: U8, ihdr: bytes, stride: int, out: U8, fmt: int, *,
     _move_blocks(base, _HEAD, 0, top)
     _frame(buffer, 0, top, ihdr[:4] + struct.pack(">I", split) + ihdr[8:])
     _frame(buffer, second, rest, ihdr[:4] + struct.pack(">I", height - split) + ihdr[8:])
-    from concurrent.futures import ThreadPoolExecutor
+    from ._types import Beside
 
-    with ThreadPoolExecutor(1) as pool:
-        lower = pool.submit(_decode, api, buffer, second, _png_size(rest), out[split:], fmt)
-        upper = _decode(api, buffer, 0, _png_size(top), out[:split], fmt)
-        return upper and lower.result()
+    lower = Beside(_decode, api, buffer, second, _png_size(rest), out[split:], fmt)
+    upper = _decode(api, buffer, 0, _png_size(top), out[:split], fmt)
+    return lower.result() and upper

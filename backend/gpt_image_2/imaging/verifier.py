@@ -115,6 +115,20 @@ def _scrubbed(rgba: U8, alpha: U8, hist: npt.NDArray[np.int64], transparent: int
     return int(cv2.countNonZero(clean)) == transparent
 
 
+def _partial_indices(alpha: U8, bbox: tuple[int, int, int, int]) -> npt.NDArray[np.intp]:
+    """Flat indices into (H, W) of the partial pixels, all of which lie in ``bbox``
+    (the box of alpha > 5): only the box is scanned."""
+    x, y, w, h = bbox
+    width = alpha.shape[1]
+    sel = cv2.inRange(alpha[y : y + h, x : x + w], TRANSPARENT_ALPHA_MAX + 1,
+                      MIN_OPAQUE_ALPHA - 1)
+    local = flat_indices(sel)
+    if w == width:
+        return local + y * width
+    rows = local // w
+    return local + rows * (width - w) + (y * width + x)
+
+
 def _edge_pixels(mask: U8) -> tuple[int, int]:
     """(nontransparent pixels on the outermost rows/columns, perimeter size)."""
     height, width = mask.shape
@@ -158,9 +172,8 @@ def measure(rgba: U8, *, has_alpha: bool, expected_matte: RGB | None = None) -> 
 
     scrubbed = _scrubbed(rgba, alpha, hist, transparent)
 
-    if partial:
-        sel = cv2.inRange(alpha, TRANSPARENT_ALPHA_MAX + 1, MIN_OPAQUE_ALPHA - 1)
-        px = gather_px(rgba, flat_indices(sel))
+    if partial and bbox is not None:
+        px = gather_px(rgba, _partial_indices(alpha, bbox))
         halo = halo_score(px[:, :3])
         residue = None if expected_matte is None else matte_residue_score(px, expected_matte)
     else:
