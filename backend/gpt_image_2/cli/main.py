@@ -15,7 +15,6 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .. import __version__
@@ -105,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from pathlib import Path  # not at module level: the transparent fast path needs none
+
     from ..settings import load_settings
 
     overrides: dict[str, Any] = {"embedded": True}
@@ -226,7 +227,7 @@ def _help_topic(parser: argparse.ArgumentParser, topic: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    prog = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "gpt-image-2"
+    prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "gpt-image-2"
     from .transparent_local import run_local
 
     local = run_local(argv, prog)  # transparent verify|extract, in process; None otherwise

@@ -42,7 +42,16 @@ class _Fallback(Exception):
     """The fast path declines; the full CLI handles the command."""
 
 
+def _fixed_width(prog: str) -> argparse.HelpFormatter:
+    # With a width argparse does not import shutil to ask the terminal (it never prints here).
+    return argparse.HelpFormatter(prog, width=100)
+
+
 class _Quiet(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _fixed_width)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         raise _Fallback(message)
 
