@@ -2,8 +2,10 @@
 
 In-process timings run the same library calls as our CLI's in-process path
 (:mod:`gpt_image_2.transparent.local`): extract = decode + extract + encode +
-verify + atomic write, verify = decode + verify. Whole-process timings run our
-CLI and the reference CLI as child processes, alternating them so machine load
+verify + atomic write, verify = decode + verify, in a process whose allocator
+is tuned like the service's (:func:`gpt_image_2.memory.keep_freed_memory`).
+Whole-process timings run our CLI and the reference CLI as child processes,
+alternating them so machine load
 hits both alike, and read each child's peak RSS and CPU time (user + sys) from
 ``os.wait4``; CPU time is the steadier number on a loaded machine.
 """
@@ -23,6 +25,7 @@ import numpy as np
 from _matting_accuracy import child_env
 from _matting_assets import scene
 
+from gpt_image_2.memory import keep_freed_memory
 from gpt_image_2.transparent.local import (
     ExtractParams,
     Source,
@@ -173,7 +176,12 @@ def run_speed(
     sizes: Sequence[tuple[int, int, float]],
     runs: int,
 ) -> list[SpeedRow]:
-    """Time chroma, dual and verify for every (width, height, noise) in ``sizes``."""
+    """Time chroma, dual and verify for every (width, height, noise) in ``sizes``.
+
+    The in-process timings run in this process with the allocator tuned as the
+    ``serve`` command tunes the service (:mod:`gpt_image_2.memory`).
+    """
+    keep_freed_memory()
     work.mkdir(parents=True, exist_ok=True)
     env = child_env(work)
     rows: list[SpeedRow] = []

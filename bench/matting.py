@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{platform.python_version()}, load average {load_before:.1f} "
                 "at the start, against the reference CLI (gpt-image-2-skill "
                 "0.7.4). In-process = decode + work + encode (+ verify and atomic write for "
-                "extract) in one warm process; CLI = a whole `gpt-image-2 --json transparent` "
+                "extract) in one warm process with the allocator tuned like the service's "
+                "(`gpt_image_2.memory`); CLI = a whole `gpt-image-2 --json transparent` "
                 "process; ratios divide by the reference's whole-process wall time on the same "
                 "file. The machine is shared, so single runs vary by about ±20 %.",
                 "",

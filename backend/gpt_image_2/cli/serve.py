@@ -66,6 +66,9 @@ def run_serve(args: argparse.Namespace) -> int:
         else "no access token set; only loopback Host headers are served",
         file=sys.stderr,
     )
+    from ..memory import keep_freed_memory
+
+    keep_freed_memory()  # image jobs reuse their freed 8-33 MB arrays (see memory.py)
     app = create_app(settings)
     print(f"gpt-image-2 listening on http://{settings.web_host}:{settings.web_port}",
           file=sys.stderr, flush=True)

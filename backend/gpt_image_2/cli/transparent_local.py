@@ -175,7 +175,7 @@ def print_human(payload: dict[str, Any]) -> None:
         print(f"Job {job}")
 
 
-def _lean_numpy(*, reuse_memory: bool) -> None:
+def _lean_numpy() -> None:
     """Process settings for a one-shot imaging run, set before numpy loads (if not set).
 
     numpy's bundled OpenBLAS starts one thread per core at import, which costs
@@ -184,46 +184,19 @@ def _lean_numpy(*, reuse_memory: bool) -> None:
     array; where the kernel compacts memory on such a fault (THP ``defrag`` =
     ``madvise``, a common default) a fresh 33 MB array costs about 90 ms of
     faults instead of 20 ms, and a one-shot process never reuses its arrays
-    long enough to win it back.
+    long enough to win it back. Freed arrays are kept for reuse
+    (:mod:`gpt_image_2.memory`): the decoder's buffers become the verifier's
+    masks and labels instead of fresh pages (peak RSS of a 4K extract process
+    240-285 MB, within its 400 MB budget).
     """
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
-    if reuse_memory:
-        _keep_freed_memory()
+    from ..memory import keep_freed_memory
+
+    keep_freed_memory()
     from ..imaging import png
 
     png.tune_for_one_shot()
-
-
-# glibc mallopt parameters (malloc.h).
-_M_TRIM_THRESHOLD = -1
-_M_MMAP_THRESHOLD = -3
-_MMAP_THRESHOLD_MAX = 32 << 20  # glibc's ceiling on 64-bit systems
-_TRIM_THRESHOLD = 512 << 20
-
-
-def _keep_freed_memory() -> None:
-    """Let a freed 4K buffer be reused instead of unmapped (glibc only; a no-op elsewhere).
-
-    glibc serves blocks above 128 KB with their own ``mmap`` and unmaps them on
-    free, so every 8-33 MB temporary of a 4K image faults in fresh zeroed pages
-    (about 0.6 ms per MB here). Serving blocks up to 32 MB from the heap and not
-    trimming it lets the decoder's 33 MB scratch buffer be reused by the
-    verifier's masks and labels: about 30 ms less per 4K verify, at the cost
-    of a slightly higher peak RSS (so not for extract, whose peak is budgeted).
-    Only this one-shot process is tuned.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes  # numpy imports it anyway
-
-        mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
-        if mallopt is not None:
-            mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_MAX)
-            mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
-    except OSError:  # pragma: no cover - no C library to talk to
-        pass
 
 
 def run_local(argv: list[str], prog: str) -> int | None:
@@ -232,7 +205,7 @@ def run_local(argv: list[str], prog: str) -> int | None:
     if args is None or (args.subcommand == "extract" and not _uses_sqlite()):
         return None
     if "numpy" not in sys.modules:
-        _lean_numpy(reuse_memory=args.subcommand == "verify")
+        _lean_numpy()
     json_mode = (args.json or prog.startswith("gpt-image-2-skill")
                  or not sys.stdout.isatty()) and not args.human
     try:

@@ -123,10 +123,11 @@ def _partial_indices(alpha: U8, bbox: tuple[int, int, int, int]) -> npt.NDArray[
     sel = cv2.inRange(alpha[y : y + h, x : x + w], TRANSPARENT_ALPHA_MAX + 1,
                       MIN_OPAQUE_ALPHA - 1)
     local = flat_indices(sel)
-    if w == width:
-        return local + y * width
-    rows = local // w
-    return local + rows * (width - w) + (y * width + x)
+    offset = y * width + x
+    if w != width:  # shift each row of the box to its place in the image
+        offset = (local // w) * (width - w) + offset
+    found: npt.NDArray[np.intp] = local + offset
+    return found
 
 
 def _edge_pixels(mask: U8) -> tuple[int, int]:
