@@ -389,3 +389,13 @@ def test_fast_path_tunes_only_a_fresh_process(samples: dict[str, Path], codex_ho
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["ok"] is True
     assert json.loads(proc.stderr.strip().splitlines()[-1]) == ["1", "0"]
+
+
+def test_background_import_never_hides_the_decode_error() -> None:
+    from gpt_image_2.errors import AppError
+    from gpt_image_2.transparent.local import _loading
+
+    with pytest.raises(AppError), _loading("gpt_image_2.no_such_module"):
+        raise AppError("image_decode_failed", "Unable to decode image file.")
+    with pytest.raises(ModuleNotFoundError), _loading("gpt_image_2.no_such_module"):
+        pass  # with nothing else going wrong, a failed import is reported

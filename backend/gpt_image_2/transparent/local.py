@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -98,8 +98,11 @@ def _loading(module: str) -> Iterator[None]:
     loader = Beside(importlib.import_module, module)
     try:
         yield
-    finally:
-        loader.result()
+    except BaseException:
+        with suppress(Exception):  # the block's own error is the one to report
+            loader.result()
+        raise
+    loader.result()
 
 
 def decode_source(source: Source) -> DecodedImage:
