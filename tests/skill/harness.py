@@ -198,8 +198,24 @@ def _check_output(rule: dict[str, Any]) -> list[str]:
     return problems
 
 
-def check_outcome(outcome: dict[str, Any], proc: subprocess.CompletedProcess[str]) -> list[str]:
-    """Everything in ``outcome`` that ``proc`` did not satisfy (empty: it matched)."""
+def _check_upstream(requests: list[dict[str, Any]] | None,
+                    rules: list[dict[str, Any]]) -> list[str]:
+    """Rules on the last request the fake upstream received (``form.x`` or ``json.x``)."""
+    if requests is None:
+        return ["upstream rules given but no upstream requests were recorded"]
+    if not requests:
+        return ["the upstream received no request"]
+    last = requests[-1]
+    return [p for rule in rules if (p := _check_field(last, rule)) is not None]
+
+
+def check_outcome(outcome: dict[str, Any], proc: subprocess.CompletedProcess[str],
+                  upstream: list[dict[str, Any]] | None = None) -> list[str]:
+    """Everything in ``outcome`` that ``proc`` did not satisfy (empty: it matched).
+
+    ``upstream`` is what the fake provider received during the run, for ``upstream``
+    rules: they prove a flag reached the provider, not only the CLI's echo of it.
+    """
     problems: list[str] = []
     exits = outcome.get("exit_code", 0)
     exits = exits if isinstance(exits, list) else [exits]
@@ -218,6 +234,8 @@ def check_outcome(outcome: dict[str, Any], proc: subprocess.CompletedProcess[str
         problems += _check_events(proc.stderr, payload, outcome["events"])
     for rule in outcome.get("outputs", []):
         problems += _check_output(rule)
+    if "upstream" in outcome:
+        problems += _check_upstream(upstream, outcome["upstream"])
     return problems
 
 

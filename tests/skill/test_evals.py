@@ -59,8 +59,11 @@ def run_task(task: dict[str, Any], env: dict[str, str], tmp_path: Path,
         f"{found.unknown_flags}"
     if found.command[:2] == ["transparent", "generate"]:
         fake_openai.image = matte_source()
+    seen = len(fake_openai.requests)
     proc: subprocess.CompletedProcess[str] = run_wrapper(args, env, cwd=tmp_path)
-    reports = [check_outcome(o, proc) for o in substitute(task["run"]["expect"], tmp_path)]
+    received = fake_openai.requests[seen:]
+    reports = [check_outcome(o, proc, received)
+               for o in substitute(task["run"]["expect"], tmp_path)]
     matched = next((i for i, problems in enumerate(reports) if not problems), None)
     details = "\n".join(f"  outcome {i + 1}: {'; '.join(p) or 'matched'}"
                         for i, p in enumerate(reports))

@@ -16,7 +16,8 @@ def test_selftest_passes_and_reports_the_runtime(skill_env: dict[str, str],
     failed = [c for c in summary["checks"] if not c["ok"]]
     assert proc.returncode == 0 and summary["ok"] is True, f"failed checks: {failed}"
     assert [c["name"] for c in summary["checks"]] == [
-        "version", "doctor", "config path", "auth inspect", "transparent verify"]
+        "version", "doctor", "config path", "config inspect", "auth inspect",
+        "transparent verify"]
     assert summary["runtime"]["resolver"] == "env"
     assert summary["doctor_ok"] is True
     assert summary["resolved_provider"] == "openai"

@@ -6,8 +6,9 @@ Runs, each through ``gpt_image_2_cli.py`` with ``--json``:
 * ``--version``            - the wrapper found our CLI (required)
 * ``doctor``               - providers, auth and endpoint reachability (required)
 * ``config path``          - where config, history and jobs live (required)
+* ``config inspect``       - the shared config parses (secrets masked)
 * ``auth inspect``         - which credentials are present (never their values)
-* ``transparent verify``   - on a tiny 8x8 transparent PNG written to a temp dir
+* ``transparent verify --strict`` - on a tiny 8x8 transparent PNG in a temp dir
 
 and prints ``{"ok", "runtime", "version", "doctor_ok", "resolved_provider",
 "config_file", "auth_openai_ready", "auth_codex_ready", "providers",
@@ -87,12 +88,13 @@ def main() -> int:
     checks.append(check("doctor", doctor, accept_not_ok=True))
     paths = run(["config", "path"])
     checks.append(check("config path", paths))
+    checks.append(check("config inspect", run(["config", "inspect"])))
     auth = run(["auth", "inspect"])
     checks.append(check("auth inspect", auth))
     with tempfile.TemporaryDirectory() as tmp:
         image = Path(tmp) / "selftest.png"
         image.write_bytes(tiny_transparent_png())
-        verify = run(["transparent", "verify", "--input", str(image)])
+        verify = run(["transparent", "verify", "--input", str(image), "--strict"])
     checks.append(check("transparent verify", verify))
 
     def field(result: dict[str, Any], *keys: str) -> Any:
