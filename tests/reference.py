@@ -12,9 +12,14 @@ import pytest
 __all__ = ["reference_cli", "run_reference"]
 
 
+# Read once at import: the autouse ``_isolated_env`` fixture clears every GPT_IMAGE_2_*
+# variable before a test body runs, and this one is for the test run itself.
+_OVERRIDE = os.environ.get("GPT_IMAGE_2_REFERENCE_CLI")
+
+
 @cache
 def _find() -> Path | None:
-    override = os.environ.get("GPT_IMAGE_2_REFERENCE_CLI")
+    override = _OVERRIDE
     candidates = [Path(override)] if override else []
     candidates.append(Path(__file__).resolve().parents[2] / "shared" / "tools" / "reference-cli")
     for path in candidates:

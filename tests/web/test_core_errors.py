@@ -27,8 +27,23 @@ async def submit(api: httpx.AsyncClient, prompt: str, **extra: object) -> dict:
 async def finish(api: httpx.AsyncClient, prompt: str, **extra: object) -> tuple[dict, list]:
     job_id = (await submit(api, prompt, **extra))["job_id"]
     events = await wait_done(api, job_id)
-    job = (await api.get(f"/api/jobs/{job_id}")).json()["job"]
+    detail = await api.get(f"/api/jobs/{job_id}")
+    assert_no_trace(detail)
+    job = detail.json()["job"]
     return job, events
+
+
+def assert_nothing_half_written(job: dict, *, answered: bool = False) -> None:
+    """A failed job's folder holds only the recovery evidence: no output, no temp file.
+
+    ``answered``: the upstream sent a (billable) answer that could not be used; its
+    spooled copy stays as evidence for recovery (spec/web.md §11.1).
+    """
+    assert job["outputs"] == []
+    job_dir = Path(job["metadata"]["recovery"]["job_dir"])
+    evidence = ["raw_response.json", "recovery_state.json"] if answered \
+        else ["recovery_state.json"]
+    assert sorted(p.name for p in job_dir.iterdir()) == evidence
 
 
 @pytest.mark.parametrize("prompt", ["", "   \n"])
@@ -81,9 +96,8 @@ async def test_upstream_400_fails_the_job_without_retry(
     assert events[-1]["data"]["error"]["code"] == "http_error"
     assert "retry_scheduled" not in [e["type"] for e in events]
     assert len(fake_openai.requests) == 1
-    job_dir = Path(job["metadata"]["recovery"]["job_dir"])
     # no spool and no output; only the recovery evidence (spec/web.md §11.1)
-    assert [p.name for p in job_dir.iterdir()] == ["recovery_state.json"]
+    assert_nothing_half_written(job)
 
 
 async def test_upstream_500_is_retried_then_fails(
@@ -96,6 +110,7 @@ async def test_upstream_500_is_retried_then_fails(
     assert [r["data"]["retry_number"] for r in retries] == [1, 2, 3]
     assert all(r["data"]["status_code"] == 500 for r in retries)
     assert len(fake_openai.requests) == 4
+    assert_nothing_half_written(job)
 
 
 async def test_transient_failures_recover(api: httpx.AsyncClient, fake_openai: FakeOpenAI) -> None:
@@ -112,8 +127,10 @@ async def test_transient_failures_recover(api: httpx.AsyncClient, fake_openai: F
 async def test_invalid_upstream_payloads(api: httpx.AsyncClient) -> None:
     job, _ = await finish(api, "NOIMAGE")
     assert job["error"]["code"] == "missing_image_result"
+    assert_nothing_half_written(job, answered=True)
     job, _ = await finish(api, "BADJSON")
     assert job["error"]["code"] == "invalid_json_response"
+    assert_nothing_half_written(job, answered=True)
 
 
 async def test_url_outputs_are_downloaded(api: httpx.AsyncClient, fake_openai: FakeOpenAI) -> None:
@@ -160,6 +177,7 @@ async def test_unreachable_upstream_is_network_error(unreachable_settings: Setti
     assert [e["data"]["reason"] for e in events if e["type"] == "retry_scheduled"] == [
         "OpenAI request failed."
     ]
+    assert_nothing_half_written(job)
 
 
 async def test_timeout_is_network_error(codex_home: Path, fake_openai: FakeOpenAI) -> None:
@@ -171,6 +189,7 @@ async def test_timeout_is_network_error(codex_home: Path, fake_openai: FakeOpenA
         job, _ = await finish(api, "SLOW down")
     assert job["error"]["code"] == "network_error"
     assert "timed out" in job["error"]["detail"]["error"]
+    assert_nothing_half_written(job)
 
 
 async def test_missing_key_is_refused_at_submit(codex_home: Path) -> None:
