@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from gpt_image_2.cli.main import main
 from tests.conftest import TEST_KEY
 from tests.console.helpers import Cli
 from tests.fakes.codex import ACCOUNT_ID, FakeCodex
@@ -125,6 +126,20 @@ def test_keychain_without_backend(cli: Cli, no_keyring: None) -> None:
     assert code == 1
     assert err["error"]["code"] == "keychain_error"
     assert "--source file or --source env" in err["error"]["detail"]["error"]
+
+
+def test_keychain_without_backend_tells_a_person_what_to_do(
+        cli: Cli, no_keyring: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """Human output (--human): one line with the code and the way out, no traceback."""
+    cli("config", "add-provider", "--name", "gw")
+    capsys.readouterr()
+    code = main(["--human", "secret", "set", "gw", "kc", "--source", "keychain",
+                 "--value", "v-123456"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert err.startswith("error [keychain_error]: Unable to open keychain entry.")
+    assert "--source file or --source env" in err
+    assert "Traceback" not in err and "v-123456" not in out + err
 
 
 def test_doctor(cli: Cli, env: Path, keyed: None) -> None:

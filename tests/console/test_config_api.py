@@ -198,7 +198,8 @@ async def test_headless_keychain_is_a_clear_error(api: httpx.AsyncClient, codex_
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "keychain_error"
-    assert error["message"] == "Unable to open keychain entry."
+    assert error["message"].startswith("Unable to open keychain entry. No keyring backend")
+    assert "--source file or --source env" in error["message"]
     assert "--source file or --source env" in error["detail"]["error"]
     assert "Traceback" not in response.text
     assert "kc" not in json.loads(config_file(codex_home).read_text())["providers"]["gw"][

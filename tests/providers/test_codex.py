@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -12,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from gpt_image_2.providers.codex_auth import AuthFileStore, CodexTokens, refresh_tokens
 from gpt_image_2.settings import Settings
 from tests.conftest import app_client
 from tests.fakes.codex import ACCOUNT_ID, FakeCodex, make_jwt
@@ -321,3 +323,30 @@ async def test_configured_codex_provider_refresh_writes_config(
     assert stored["refresh_token"]["value"] != refresh
     assert stored["account_id"] == {"source": "file", "value": ACCOUNT_ID}
     assert os.stat(config).st_mode & 0o777 == 0o600
+
+
+async def test_refresh_adopts_a_rotated_refresh_token_but_not_a_stored_access_token(
+    fake_codex: FakeCodex, codex_auth: CodexAuth
+) -> None:
+    """providers.md §3.7 step 3: another process rotated the tokens meanwhile. Its
+    refresh token is adopted; its access token is not trusted as "already refreshed"
+    (here it is refused upstream too), so one real refresh still happens."""
+    in_memory = CodexTokens(codex_auth.access, refresh_token=codex_auth.refresh)
+    stale_access, rotated_refresh = fake_codex.issue(valid=False)
+    write_auth(codex_auth.path, stale_access, rotated_refresh)
+    fake_codex.expire()
+    emitted: list[str] = []
+
+    async def emit(kind: str, name: str, data: dict[str, Any]) -> None:
+        emitted.append(name)
+
+    async with httpx.AsyncClient() as http:
+        tokens = await refresh_tokens(
+            http=http, token_url=fake_codex.token_url, store=AuthFileStore(codex_auth.path),
+            current=in_memory, emit=emit, lock=asyncio.Lock(), user_agent="test")
+    assert [r["json"]["refresh_token"] for r in fake_codex.token_requests] == [rotated_refresh]
+    assert tokens.access_token not in (stale_access, codex_auth.access)
+    assert tokens.access_token in fake_codex.valid_tokens
+    stored = codex_auth.read()["tokens"]
+    assert isinstance(stored, dict) and stored["access_token"] == tokens.access_token
+    assert emitted == ["auth_refresh_started", "auth.refresh.completed", "auth_refresh_completed"]

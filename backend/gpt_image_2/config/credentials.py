@@ -125,7 +125,8 @@ def _keyring() -> Any:
 
 
 def _no_backend(service: str, account: str, exc: Exception) -> AppError:
-    return AppError("keychain_error", "Unable to open keychain entry.",
+    # The code and the first sentence are the reference's; the rest says what to do.
+    return AppError("keychain_error", f"Unable to open keychain entry. {NO_KEYRING_HINT}",
                     {"service": service, "account": account, "error": NO_KEYRING_HINT})
 
 

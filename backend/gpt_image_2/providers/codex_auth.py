@@ -273,16 +273,9 @@ async def refresh_tokens(
     # with the same token would make the second fail.
     guard = store.location.with_name(store.location.name + ".refresh.lock")
     async with lock, interprocess_lock(guard, error_code="auth_write_failed"):
-        try:
-            stored = store.load()
-        except AppError:
-            stored = None
-        if stored is not None and stored.access_token != current.access_token:
-            # Refreshed by someone else while this call waited: use their tokens.
-            await emit("progress", "auth_refresh_completed", progress(
-                "codex", "auth_refresh_completed", "Codex access token refreshed.", percent=4,
-                reused=True))
-            return replace(stored, account_id=stored.account_id or current.account_id)
+        # Adopt a refresh token rotated meanwhile by another process (spec providers.md
+        # §3.7 step 3), but never a stored access token as "already refreshed": it may be
+        # the very token that was just refused.
         persisted = store.persisted_refresh_token()
         refresh = persisted or current.refresh_token
         if not refresh:
