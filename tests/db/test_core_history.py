@@ -26,13 +26,17 @@ async def test_pragmas_and_schema(tmp_path: Path) -> None:
         names = ("journal_mode", "busy_timeout", "foreign_keys", "synchronous", "user_version")
         return {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in names}
 
-    # busy_timeout 0: a lock held by another process is waited for by async retries
-    # (tests/db/test_database.py), never by blocking the connection's thread.
+    # On the loop, busy_timeout 0: a lock held by another process is waited for by
+    # async retries (tests/db/test_database.py), never by blocking the loop's thread.
     expected = {"journal_mode": "wal", "busy_timeout": 0, "foreign_keys": 1,
                 "synchronous": 1, "user_version": 0}
     assert await db.write(pragmas) == expected  # the writer's connection
     assert await db.read(pragmas) == expected  # and the readers'
-    assert await db.read(pragmas, offload=True) == expected
+    # Offloaded calls go through aiosqlite, whose connection threads may wait there.
+    offloaded = {**expected, "busy_timeout": 5000}
+    assert await db.read(pragmas, offload=True) == offloaded
+    assert await db.write(pragmas, offload=True) == offloaded
+    assert db.offloaded is not None and db.offloaded.dialect.driver == "aiosqlite"
     await db.dispose()
     con = sqlite3.connect(db_file)
     tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}

@@ -4,7 +4,9 @@ the event loop, in order, and given up after the busy timeout."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -86,4 +88,70 @@ async def test_reads_see_committed_writes_while_another_process_writes(tmp_path:
     other.execute("COMMIT")
     other.close()
     assert (await repo.get_job("job-other")) is not None
+    await db.dispose()
+
+
+async def test_offloaded_calls_run_on_aiosqlite_and_wait_off_the_loop(tmp_path: Path) -> None:
+    """``offload=True`` goes through aiosqlite: a lock held by another process is waited
+    for in the connection's thread while the loop goes on (a wait on the loop would
+    have blocked this coroutine until the busy timeout failed the write); a loop write
+    asked for meanwhile queues behind it, in order."""
+    db_file = tmp_path / "history.sqlite"
+    db = await open_database(db_file)
+    other = _other_process_lock(db_file)
+    order: list[str] = []
+    drivers: list[str] = []
+
+    def insert(name: str) -> Callable[[Connection], None]:
+        def run(conn: Connection) -> None:
+            drivers.append(type(conn.connection.driver_connection).__module__.split(".")[0])
+            conn.execute(text("INSERT INTO jobs (id, command, provider, status, created_at, "
+                              f"metadata) VALUES ('{name}', 'c', 'p', 's', '3', '{{}}')"))
+        return run
+
+    async def write(name: str, offload: bool) -> None:
+        await db.write(insert(name), offload=offload)
+        order.append(name)
+
+    offloaded = asyncio.create_task(write("job-offloaded", True))
+    await asyncio.sleep(0.05)
+    on_loop = asyncio.create_task(write("job-on-loop", False))
+    ticks = 0
+    for _ in range(10):  # the loop is free while both wait
+        await asyncio.sleep(0.01)
+        ticks += 1
+    assert ticks == 10 and order == []
+    other.execute("COMMIT")
+    other.close()
+    await asyncio.gather(offloaded, on_loop)
+    assert order == ["job-offloaded", "job-on-loop"]
+    assert drivers == ["aiosqlite", "sqlite3"]  # offloaded; the short write on the loop
+    count = await db.read(lambda c: c.execute(text("SELECT count(*) FROM jobs")).scalar(),
+                          offload=True)
+    assert count == 3
+    await db.dispose()
+
+
+async def test_periodic_checkpoint_runs_through_aiosqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "CHECKPOINT_EVERY", 4)
+    db_file = tmp_path / "history.sqlite"
+    db = await open_database(db_file)
+    wal = db_file.with_name(db_file.name + "-wal")
+    for i in range(4):
+        await db.write(lambda c, i=i: c.execute(text(
+            "INSERT INTO jobs (id, command, provider, status, created_at, metadata) "
+            f"VALUES ('job-{i}', 'c', 'p', 's', '1', '{{}}')")))
+    assert db._checkpoint is not None
+    await db._checkpoint
+    # the passive checkpoint copied the frames back: the main file alone, without its
+    # WAL, holds every row
+    alone = tmp_path / "copy" / "history.sqlite"
+    alone.parent.mkdir()
+    shutil.copyfile(db_file, alone)
+    con = sqlite3.connect(alone)
+    assert con.execute("SELECT count(*) FROM jobs").fetchone() == (4,)
+    con.close()
+    assert wal.exists()  # the WAL stays (reused), only its frames were copied
     await db.dispose()

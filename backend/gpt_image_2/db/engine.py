@@ -10,7 +10,9 @@ transaction per call. For SQLite (see docs/decisions/0007-history-database.md):
 * A call runs on the event loop itself, with the stdlib driver: a job's writes
   are a few short statements on a WAL file (no fsync), cheaper than the thread
   round trip that would carry them elsewhere. ``offload=True`` sends a call
-  that can take long (a search over 100,000 rows, a re-index) to a thread.
+  that can take long (a search over 100,000 rows, a re-index, the migration,
+  a WAL checkpoint) through SQLAlchemy's asyncio engine over ``aiosqlite``,
+  whose connections run in their own threads and may wait for locks there.
 * Nothing on the loop ever waits for a lock. Writes open their transaction
   with ``BEGIN IMMEDIATE`` on the one writer connection, whose busy timeout is
   zero: when another process (a CLI next to the server) holds the write lock,
@@ -31,11 +33,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import logging
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -56,7 +56,8 @@ BUSY_TIMEOUT_MS = 5000
 """How long a statement waits for another process's lock (async retries on the loop)."""
 CHECKPOINT_EVERY = 256
 """Write commits between two passive WAL checkpoints."""
-READ_THREADS = 2
+OFFLOAD_CONNECTIONS = 2
+"""aiosqlite connections (each with its own thread) for offloaded calls."""
 
 T = TypeVar("T")
 
@@ -74,12 +75,13 @@ def _is_busy(exc: BaseException) -> bool:
 @dataclass
 class Database:
     """The history database. ``writer``/``reader`` are the underlying engines: sync
-    ``Engine`` objects for SQLite, one shared ``AsyncEngine`` otherwise."""
+    ``Engine`` objects for SQLite, one shared ``AsyncEngine`` otherwise; ``offloaded``
+    is the SQLite file's ``aiosqlite`` engine for calls made with ``offload=True``."""
 
     writer: Engine | AsyncEngine
     reader: Engine | AsyncEngine
     search: bool
-    _threads: ThreadPoolExecutor | None = field(default=None, repr=False)
+    offloaded: AsyncEngine | None = field(default=None, repr=False)
     _write_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     _commits: int = 0
     _checkpoint: asyncio.Future[Any] | None = field(default=None, repr=False)
@@ -104,33 +106,44 @@ class Database:
         def run() -> T:
             return self._transaction("write", engine, fn)
 
-        if not offload and not self._write_lock.locked():
+        if offload:
+            async with self._write_lock:  # in order behind earlier waiting writes
+                return self._committed(await self._offloaded(fn, write=True))
+        if not self._write_lock.locked():
             try:
                 return self._committed(run())
             except OperationalError as exc:
                 if not _is_busy(exc):
                     raise
-        async with self._write_lock:  # in order behind earlier waiting writes
-            return self._committed(await self._retry(run, offload))
+        async with self._write_lock:
+            return self._committed(await self._retry(run))
 
     async def read(self, fn: Callable[[Connection], T], *, offload: bool = False) -> T:
         """Run ``fn(conn)`` on a read connection (one snapshot for the whole call)."""
         if isinstance(self.reader, AsyncEngine):
             async with self.reader.connect() as conn:
                 return await conn.run_sync(fn)
+        if offload:
+            return await self._offloaded(fn, write=False)
         engine = self.reader
+        try:
+            return self._transaction("read", engine, fn)
+        except OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        return await self._retry(lambda: self._transaction("read", engine, fn))
 
-        def run() -> T:
-            with engine.connect() as conn:  # rolled back (the read ends) on close
-                return fn(conn)
-
-        if not offload:
-            try:
-                return self._transaction("read", engine, fn)
-            except OperationalError as exc:
-                if not _is_busy(exc):
-                    raise
-        return await self._retry(run, offload)
+    async def _offloaded(self, fn: Callable[[Connection], T], *, write: bool) -> T:
+        """``fn`` in one transaction on an aiosqlite connection: the statements run in
+        that connection's thread, which may wait for another process's lock (its busy
+        timeout is :data:`BUSY_TIMEOUT_MS`) while the loop goes on."""
+        assert self.offloaded is not None
+        async with self.offloaded.connect() as conn:
+            if write:
+                conn = await conn.execution_options(immediate=True)
+                async with conn.begin():
+                    return await conn.run_sync(fn)
+            return await conn.run_sync(fn)  # rolled back (the read ends) on close
 
     def _transaction(self, name: str, engine: Engine, fn: Callable[[Connection], T]) -> T:
         """``fn`` in a transaction on a held connection (no pool round trip per call);
@@ -147,15 +160,14 @@ class Database:
                 conn.close()
             raise
 
-    async def _retry(self, run: Callable[[], T], offload: bool) -> T:
+    async def _retry(self, run: Callable[[], T]) -> T:
+        """``run`` on the loop again and again while SQLite answers "busy", sleeping
+        asynchronously in between, for up to :data:`BUSY_TIMEOUT_MS`."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + BUSY_TIMEOUT_MS / 1000
         delay = 0.001
         while True:
             try:
-                if offload:
-                    ctx = contextvars.copy_context()
-                    return await loop.run_in_executor(self._threads, ctx.run, run)
                 return run()
             except OperationalError as exc:
                 if not _is_busy(exc) or loop.time() + delay > deadline:
@@ -165,16 +177,21 @@ class Database:
 
     def _committed(self, value: T) -> T:
         self._commits += 1
-        if self._commits % CHECKPOINT_EVERY == 0 and self._checkpoint is None:
-            loop = asyncio.get_running_loop()
-            self._checkpoint = loop.run_in_executor(self._threads, self._run_checkpoint)
+        if self._commits % CHECKPOINT_EVERY == 0 and self._checkpoint is None \
+                and self.offloaded is not None:
+            self._checkpoint = asyncio.ensure_future(self._run_checkpoint())
             self._checkpoint.add_done_callback(self._checkpoint_done)
         return value
 
-    def _run_checkpoint(self) -> None:
-        assert isinstance(self.reader, Engine)
-        with self.reader.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    async def _run_checkpoint(self) -> None:
+        assert self.offloaded is not None
+        async with self.offloaded.connect() as conn:
+            # straight to the driver: a checkpoint must not run inside a transaction
+            raw = await conn.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            cursor = await driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            await cursor.close()
 
     def _checkpoint_done(self, future: asyncio.Future[Any]) -> None:
         self._checkpoint = None
@@ -188,8 +205,8 @@ class Database:
         if self._checkpoint is not None:
             with contextlib.suppress(Exception):
                 await self._checkpoint
-        if self._threads is not None:
-            await asyncio.get_running_loop().run_in_executor(None, self._threads.shutdown)
+        if self.offloaded is not None:
+            await self.offloaded.dispose()
         for conn in self._held.values():
             conn.close()
         self._held.clear()
@@ -202,9 +219,9 @@ def _sqlite_engine(url: str, *, writer: bool) -> Engine:
     engine = create_engine(
         url,
         poolclass=QueuePool,
-        # the writer: the loop's one connection; readers: the loop's and each thread's
-        pool_size=1 if writer else READ_THREADS + 1,
-        max_overflow=0 if writer else READ_THREADS,
+        # the loop's connections: the writer's one and the reader's one
+        pool_size=1,
+        max_overflow=0 if writer else 1,
         pool_timeout=BUSY_TIMEOUT_MS / 1000,
         connect_args={"timeout": 0, "check_same_thread": False},
     )
@@ -228,6 +245,33 @@ def _sqlite_engine(url: str, *, writer: bool) -> Engine:
     return engine
 
 
+def _offload_engine(url: str) -> AsyncEngine:
+    """SQLAlchemy's asyncio engine over ``aiosqlite`` for offloaded calls, with the
+    same pragmas; here a lock held by another process is waited for in the
+    connection's own thread, so its busy timeout is the full :data:`BUSY_TIMEOUT_MS`."""
+    engine = create_async_engine(
+        url, pool_size=OFFLOAD_CONNECTIONS, max_overflow=0,
+        pool_timeout=BUSY_TIMEOUT_MS / 1000)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA wal_autocheckpoint=0")  # Database._run_checkpoint does it
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get("immediate", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
 def _migrate(sync_conn: Any) -> bool:
     metadata.create_all(sync_conn, checkfirst=True)
     columns = {c["name"] for c in inspect(sync_conn).get_columns("jobs")}
@@ -240,10 +284,10 @@ def _migrate(sync_conn: Any) -> bool:
     return False
 
 
-def _sync_sqlite_url(url: str) -> str:
-    """``sqlite+aiosqlite://…`` (the documented async form) → the stdlib driver."""
-    scheme, sep, rest = url.partition("://")
-    return f"sqlite+pysqlite{sep}{rest}" if scheme.startswith("sqlite") else url
+def _sqlite_urls(url: str) -> tuple[str, str]:
+    """A SQLite URL in either form → (stdlib driver URL, aiosqlite URL)."""
+    _scheme, sep, rest = url.partition("://")
+    return f"sqlite+pysqlite{sep}{rest}", f"sqlite+aiosqlite{sep}{rest}"
 
 
 async def open_database(history_file: Path, database_url: str | None = None) -> Database:
@@ -252,12 +296,12 @@ async def open_database(history_file: Path, database_url: str | None = None) -> 
     if url.startswith("sqlite"):
         if database_url is None:
             history_file.parent.mkdir(parents=True, exist_ok=True)
-        url = _sync_sqlite_url(url)
+        on_loop, offloaded = _sqlite_urls(url)
         db = Database(
-            writer=_sqlite_engine(url, writer=True),
-            reader=_sqlite_engine(url, writer=False),
+            writer=_sqlite_engine(on_loop, writer=True),
+            reader=_sqlite_engine(on_loop, writer=False),
             search=False,
-            _threads=ThreadPoolExecutor(READ_THREADS, thread_name_prefix="history"),
+            offloaded=_offload_engine(offloaded),
         )
     else:
         engine = create_async_engine(url)
