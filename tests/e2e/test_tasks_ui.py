@@ -246,3 +246,45 @@ def test_tasks_on_a_phone(browser: Any, live_server: Any, history: dict[str, str
         assert errors == []
     finally:
         context.close()
+
+
+# A stand-in for the browser's Notification API: permission granted, every notification recorded.
+NOTIFICATION_STUB = """
+window.__notifications = [];
+class RecordedNotification {
+  constructor(title, options) { window.__notifications.push({ title, body: (options || {}).body || "" }); }
+  close() {}
+}
+RecordedNotification.permission = "granted";
+RecordedNotification.requestPermission = async () => "granted";
+window.Notification = RecordedNotification;
+"""
+
+
+def test_notifications_follow_the_server_config(page: Any, live_server: Any) -> None:
+    url = live_server.url
+    config = {"enabled": True, "on_completed": True, "on_failed": False, "on_cancelled": True,
+              "toast": {"enabled": True}, "system": {"enabled": True, "mode": "browser"}}
+    httpx.put(f"{url}/api/notifications", json=config, timeout=10).raise_for_status()
+    saved = httpx.get(f"{url}/api/notifications", timeout=10).json()
+    assert saved["on_failed"] is False and saved["system"]["enabled"] is True, saved
+    page.add_init_script(NOTIFICATION_STUB)
+    live_server.fake_openai.latency = 4.0
+    done = submit(url, "A lighthouse at dusk, e2e notify done")
+    rejected = submit(url, "REJECT this one, e2e notify failed")
+    looked_up: list[str] = []
+    page.on("request", lambda r: looked_up.append(urlsplit(r.url).path))
+    page.goto(url + "/#/tasks")
+    # Both jobs are seen running, then finish: the notifier fetches each one's final state.
+    expect(page.get_by_test_id("toast").filter(has_text="Generation finished")).to_be_visible(timeout=20_000)
+    wait_final(url, [done, rejected])
+    deadline = time.monotonic() + 10
+    while f"/api/jobs/{rejected}" not in looked_up and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert f"/api/jobs/{rejected}" in looked_up, "the notifier never saw the failed job finish"
+    page.wait_for_timeout(500)
+    # Failures are switched off: no toast and no system notification for the rejected job.
+    expect(page.get_by_test_id("toast").filter(has_text="Generation failed")).to_have_count(0)
+    notes = page.evaluate("() => window.__notifications")
+    assert [n["title"] for n in notes] == ["Generation finished"], notes
+    assert "openai" in notes[0]["body"] and "1 image" in notes[0]["body"], notes

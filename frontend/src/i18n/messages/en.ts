@@ -237,6 +237,7 @@ export const en = {
   "notify.edit_failed": "Edit failed",
   "notify.images.one": "{count} image",
   "notify.images.other": "{count} images",
+  "notify.cancelled": "Job cancelled",
   "edit.title": "Edit images",
   "edit.subtitle": "Add up to 16 reference images, paint the region to change on the first one, and describe the result.",
   "edit.canvas_label": "Reference images",

@@ -235,6 +235,7 @@ export const zh: Catalogue = {
   "notify.edit_failed": "编辑失败",
   "notify.images.one": "{count} 张图片",
   "notify.images.other": "{count} 张图片",
+  "notify.cancelled": "任务已取消",
   "edit.title": "编辑图像",
   "edit.subtitle": "添加最多 16 张参考图，在第一张上涂出要修改的区域，再描述想要的结果。",
   "edit.canvas_label": "参考图",
