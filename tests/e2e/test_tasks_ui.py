@@ -38,9 +38,10 @@ def submit(url: str, prompt: str, **fields: Any) -> str:
     return str(response.json()["job_id"])
 
 
-def submit_edit(url: str, prompt: str) -> str:
-    ref = {"name": "input.png", "data_base64": base64.b64encode(landscape_png(256, seed=9)).decode()}
-    response = httpx.post(f"{url}/api/images/edit", json={"prompt": prompt, "provider": "openai", "refs": [ref]}, timeout=10)
+def submit_edit(url: str, prompt: str, seeds: tuple[int, ...] = (9,)) -> str:
+    refs = [{"name": f"input-{i + 1}.png", "data_base64": base64.b64encode(landscape_png(256, seed=seed)).decode()}
+            for i, seed in enumerate(seeds)]
+    response = httpx.post(f"{url}/api/images/edit", json={"prompt": prompt, "provider": "openai", "refs": refs}, timeout=10)
     response.raise_for_status()
     return str(response.json()["job_id"])
 
@@ -174,6 +175,93 @@ def test_send_to_edit_and_generate_again(page: Any, live_server: Any, history: d
     generate = page.locator('[data-screen="generate"]')
     expect(generate.get_by_label("Prompt")).to_have_value("A green forest trail in fog, e2e forest")
     expect(generate.get_by_label("Count")).to_have_value("2")
+
+
+
+def _clip_right(page: Any) -> float:
+    """How much of the input the before/after wipe hides on the right, in percent."""
+    clip = page.evaluate("() => document.querySelector('.before-after__before').style.clipPath")
+    return float(clip.split("(")[1].split()[1].rstrip("%"))
+
+
+def test_before_after_slider_and_run_again(page: Any, live_server: Any, artwork: Any, screenshots: Path) -> None:
+    url = live_server.url
+    edit = submit_edit(url, "Winter version of these scenes, e2e compare", seeds=(9, 21))
+    assert wait_final(url, [edit])[edit] == "completed"
+    page.goto(f"{url}/#/tasks/{edit}")
+    dialog = page.get_by_role("dialog", name="Image details")
+    compare = dialog.get_by_test_id("before-after")
+    expect(compare).to_be_visible()
+
+    # Pick the reference to compare: the first one by default, then the second.
+    first, second = compare.get_by_role("button", name="Compare with reference 1"), compare.get_by_role("button", name="Compare with reference 2")
+    expect(first).to_have_attribute("aria-pressed", "true")
+    expect(compare.get_by_role("img", name="Input reference 1")).to_have_attribute("src", f"/api/jobs/{edit}/refs/0")
+    second.click()
+    expect(second).to_have_attribute("aria-pressed", "true")
+    expect(first).to_have_attribute("aria-pressed", "false")
+    expect(compare.get_by_role("img", name="Input reference 2")).to_have_attribute("src", f"/api/jobs/{edit}/refs/1")
+
+    slider = compare.get_by_role("slider", name="Compare input and output")
+    expect(slider).to_have_attribute("aria-valuenow", "50")
+    assert _clip_right(page) == 50
+
+    # Drag with the mouse: from 20 % to 80 % of the image.
+    page.wait_for_function("() => [...document.querySelectorAll('.before-after img')].every((i) => i.complete && i.naturalWidth > 0)")
+    compare.locator(".before-after__stage").scroll_into_view_if_needed()
+    box = compare.locator(".before-after__stage").bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.2, y)
+    page.mouse.down()
+    expect(slider).to_have_attribute("aria-valuenow", "20")
+    page.mouse.move(box["x"] + box["width"] * 0.8, y, steps=5)
+    page.mouse.up()
+    expect(slider).to_have_attribute("aria-valuenow", "80")
+    assert _clip_right(page) == 20
+    expect(slider).to_be_focused()
+
+    # And with the keyboard.
+    slider.press("ArrowLeft")
+    slider.press("ArrowLeft")
+    expect(slider).to_have_attribute("aria-valuenow", "70")
+    assert _clip_right(page) == 30
+    expect(slider).to_have_attribute("aria-valuetext", "70% input, 30% output")
+    slider.press("Home")
+    expect(slider).to_have_attribute("aria-valuenow", "0")
+    assert _clip_right(page) == 100
+    slider.press("PageUp")
+    slider.press("ArrowRight")
+    expect(slider).to_have_attribute("aria-valuenow", "30")
+    slider.press("End")
+    assert _clip_right(page) == 0
+    slider.press("PageDown")
+    expect(slider).to_have_attribute("aria-valuenow", "75")
+    page.screenshot(animations="disabled", path=str(screenshots / "tasks-before-after.png"))
+    axe_check(page, "tasks-before-after")
+
+    # Run again: a new job with copies of the inputs runs to completion.
+    before = {j["id"] for j in httpx.get(f"{url}/api/jobs", timeout=5).json()["jobs"]}
+    dialog.get_by_role("button", name="Run again").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Queued again")).to_be_visible()
+    page.wait_for_url(lambda u: f"/#/tasks/{edit}" not in u and "/#/tasks/" in u)
+    retried = page.url.rsplit("/", 1)[1]
+    assert retried not in before and retried != edit
+    expect(page.get_by_test_id("job-drawer")).to_have_attribute("data-job-id", retried)
+    assert wait_final(url, [retried])[retried] == "completed"
+    expect(page.get_by_test_id("job-drawer").locator(".badge").first).to_have_text("Completed", timeout=10_000)
+    original = httpx.get(f"{url}/api/jobs/{edit}", timeout=5).json()["job"]
+    again = httpx.get(f"{url}/api/jobs/{retried}", timeout=5).json()["job"]
+    assert again["command"] == "images edit" and again["provider"] == original["provider"]
+    assert again["metadata"]["prompt"] == original["metadata"]["prompt"]
+    assert again["metadata"]["retry_of"] == edit
+    assert len(again["reference_images"]) == 2 and len(again["outputs"]) == 1
+    for i in range(2):  # copies of the inputs, not links to the old job's files
+        copied = httpx.get(f"{url}/api/jobs/{retried}/refs/{i}", timeout=5)
+        assert copied.status_code == 200
+        assert copied.content == httpx.get(f"{url}/api/jobs/{edit}/refs/{i}", timeout=5).content
+    assert again["reference_images"][0]["path"] != original["reference_images"][0]["path"]
+    assert live_server.fake_openai.calls["Winter version of these scenes, e2e compare"] == 2
 
 
 def test_zip_export_of_a_selection(page: Any, live_server: Any, history: dict[str, str]) -> None:

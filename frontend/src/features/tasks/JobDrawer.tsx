@@ -324,14 +324,16 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
             <section className="drawer-section">
               <h3 className="drawer-section__title">{t("drawer.references", { count: refs.length })}</h3>
               {canRefs ? (
-                <>
+                output ? (
+                  // The slider's picker shows every reference; the chosen one is compared.
+                  <BeforeAfter key={job.id} references={refs.map((r) => ({ index: r.index, src: refUrl(job.id, r.index) }))} after={outputUrl(job.id, output.index)} />
+                ) : (
                   <div className="drawer-refs">
                     {refs.map((r) => (
                       <img key={r.index} src={refUrl(job.id, r.index)} alt={t("drawer.ref_alt", { n: r.index + 1 })} loading="lazy" />
                     ))}
                   </div>
-                  {output && refs[0] ? <BeforeAfter before={refUrl(job.id, refs[0].index)} after={outputUrl(job.id, output.index)} /> : null}
-                </>
+                )
               ) : (
                 <p className="muted">{t("drawer.refs_unavailable")}</p>
               )}
