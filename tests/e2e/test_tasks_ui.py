@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import time
 import zipfile
 from collections.abc import Iterator
@@ -262,6 +263,46 @@ def test_before_after_slider_and_run_again(page: Any, live_server: Any, artwork:
         assert copied.content == httpx.get(f"{url}/api/jobs/{edit}/refs/{i}", timeout=5).content
     assert again["reference_images"][0]["path"] != original["reference_images"][0]["path"]
     assert live_server.fake_openai.calls["Winter version of these scenes, e2e compare"] == 2
+
+
+
+def test_clean_up_finished_jobs(page: Any, live_server: Any, history: dict[str, str], screenshots: Path) -> None:
+    url = live_server.url
+    page.goto(url + "/#/tasks")
+    cards = _cards(page)
+    expect(cards).to_have_count(6)
+
+    # Clean up follows the filter: only the loaded (here: failed) finished jobs go.
+    page.get_by_role("radio", name="Failed").check()
+    expect(cards).to_have_count(1)
+    page.get_by_role("button", name="Clean up").click()
+    confirm = page.get_by_role("dialog", name="Clean up job history?")
+    expect(confirm).to_contain_text("1 loaded completed, failed or cancelled job leaves the history")
+    page.screenshot(animations="disabled", path=str(screenshots / "tasks-cleanup.png"))
+    axe_check(page, "tasks-cleanup")
+    confirm.get_by_role("button", name="Cancel").click()
+    expect(confirm).to_be_hidden()
+    assert httpx.get(f"{url}/api/jobs/{history['rejected']}", timeout=5).status_code == 200
+    page.get_by_role("button", name="Clean up").click()
+    confirm.get_by_role("button", name="Clean up").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Removed 1 job")).to_be_visible()
+    assert httpx.get(f"{url}/api/jobs/{history['rejected']}", timeout=5).status_code == 404
+    expect(page.get_by_role("button", name="Clean up")).to_be_disabled()
+
+    # A running job is never cleaned up.
+    live_server.fake_openai.latency = 4.0
+    running = submit(url, "Still rendering, e2e cleanup")
+    page.get_by_role("radio", name="All", exact=True).check()
+    expect(cards).to_have_count(6)
+    expect(cards.filter(has_text="e2e cleanup")).to_have_attribute("data-status", re.compile("queued|running"))
+    page.get_by_role("button", name="Clean up").click()
+    expect(confirm).to_contain_text("5 loaded completed, failed or cancelled jobs leave the history")
+    confirm.get_by_role("button", name="Clean up").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Removed 5 jobs")).to_be_visible()
+    expect(cards).to_have_count(1)
+    remaining = httpx.get(f"{url}/api/jobs", timeout=5).json()["jobs"]
+    assert [j["id"] for j in remaining] == [running]
+    wait_final(url, [running])
 
 
 def test_zip_export_of_a_selection(page: Any, live_server: Any, history: dict[str, str]) -> None:

@@ -1,17 +1,22 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { hasRoute, useCapabilities } from "../../api/capabilities";
+import { api, unwrap } from "../../api/client";
 import { toApiError } from "../../api/errors";
 import type { Job } from "../../api/types";
 import { Button } from "../../components/Button";
+import { useConfirm } from "../../components/Confirm";
 import { Icon } from "../../components/Icon";
 import { SegmentedControl } from "../../components/SegmentedControl";
 import { useToast } from "../../components/Toast";
 import { useI18n } from "../../i18n/useI18n";
 import type { MessageKey } from "../../i18n/translate";
+import { normalizeStatus } from "../../lib/jobs";
 import { hrefFor, navigate, useRoute } from "../../lib/router";
 import { useOnScreenShown, useScreenVisible } from "../../lib/screen";
 import { useProviders } from "../config/api";
 import { downloadZip } from "../jobs/actions";
-import { useJobPages, useQueue } from "../jobs/api";
+import { invalidateJobs, useJobPages, useQueue } from "../jobs/api";
 import { ErrorPanel } from "../jobs/ErrorPanel";
 import { KIND_COMMANDS } from "../jobs/kind";
 import { JobCard } from "./JobCard";
@@ -35,6 +40,12 @@ const KIND_FILTER_LABEL: Readonly<Record<(typeof KINDS)[number], MessageKey>> = 
   request: "kind.request",
 };
 const PAGE_SIZE = 40;
+/** What "Clean up" removes: finished jobs, never queued or running ones (spec/ui.md §6.1). */
+const CLEANABLE = new Set(["completed", "partial_failed", "failed", "cancelled"]);
+
+export function cleanableJobs(jobs: readonly Job[]): Job[] {
+  return jobs.filter((j) => CLEANABLE.has(normalizeStatus(j.status)));
+}
 
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
@@ -64,6 +75,11 @@ function QueuePanel() {
 export function TasksPage() {
   const { t, tp } = useI18n();
   const toast = useToast();
+  const confirm = useConfirm();
+  const queryClient = useQueryClient();
+  const caps = useCapabilities();
+  const canDelete = hasRoute(caps, "delete", "/api/jobs/{job_id}");
+  const [cleaning, setCleaning] = useState(false);
   const route = useRoute();
   const searchId = useId();
   const providerId = useId();
@@ -145,6 +161,45 @@ export function TasksPage() {
     } finally {
       setZipping(false);
     }
+  };
+
+  const cleanUp = async () => {
+    const doomed = cleanableJobs(jobs);
+    if (doomed.length === 0) {
+      toast.show({ tone: "info", title: t("tasks.cleanup_nothing") });
+      return;
+    }
+    const ok = await confirm({
+      title: t("tasks.cleanup_title"),
+      description: tp("tasks.cleanup_text", doomed.length),
+      confirmLabel: t("tasks.cleanup_confirm"),
+      cancelLabel: t("action.cancel"),
+      danger: true,
+    });
+    if (!ok) return;
+    setCleaning(true);
+    toast.show({ id: "cleanup", tone: "loading", title: t("tasks.cleanup_running") });
+    let failed = 0;
+    let lastError: unknown = null;
+    for (const job of doomed) {
+      try {
+        await unwrap(api.DELETE("/api/jobs/{job_id}", { params: { path: { job_id: job.id } } }));
+      } catch (error) {
+        failed += 1;
+        lastError = error;
+      }
+    }
+    invalidateJobs(queryClient);
+    setSelection(new Map());
+    setCleaning(false);
+    if (failed === 0) toast.show({ id: "cleanup", tone: "success", title: tp("tasks.cleaned", doomed.length) });
+    else
+      toast.show({
+        id: "cleanup",
+        tone: "error",
+        title: t("tasks.cleanup_failed", { failed, total: doomed.length }),
+        description: toApiError(lastError).message,
+      });
   };
 
   return (
@@ -230,9 +285,16 @@ export function TasksPage() {
               </Button>
             </>
           ) : (
-            <Button size="sm" icon="checkSquare" onClick={() => setSelecting(true)} disabled={jobs.length === 0}>
-              {t("tasks.select")}
-            </Button>
+            <>
+              <Button size="sm" icon="checkSquare" onClick={() => setSelecting(true)} disabled={jobs.length === 0}>
+                {t("tasks.select")}
+              </Button>
+              {canDelete ? (
+                <Button size="sm" variant="ghost" icon="trash" busy={cleaning} disabled={cleaning || cleanableJobs(jobs).length === 0} onClick={() => void cleanUp()}>
+                  {t("tasks.cleanup")}
+                </Button>
+              ) : null}
+            </>
           )}
         </div>
       </div>
