@@ -122,7 +122,7 @@ def test_filters_search_and_the_drawer(page: Any, live_server: Any, history: dic
     expect(page).to_have_url(f"{live_server.url}/#/tasks")
 
     # The drawer: image, parameters, timeline, actions.
-    cards.first.get_by_role("button").click()
+    cards.first.locator(".job-card__button").click()
     expect(page).to_have_url(f"{live_server.url}/#/tasks/{history['whale']}")
     drawer = page.get_by_test_id("job-drawer")
     expect(drawer).to_have_attribute("data-job-id", history["whale"])
@@ -305,13 +305,124 @@ def test_clean_up_finished_jobs(page: Any, live_server: Any, history: dict[str, 
     wait_final(url, [running])
 
 
+
+def test_quick_look_hover_toolbar_and_image_shortcuts(page: Any, live_server: Any, history: dict[str, str],
+                                                       screenshots: Path) -> None:
+    url = live_server.url
+    page.goto(url + "/#/tasks")
+    cards = _cards(page)
+    expect(cards).to_have_count(6)
+    forest = cards.filter(has_text="e2e forest")
+
+    # The hover toolbar: Quick Look, use as reference, copy, download, open in a new tab.
+    forest.hover()
+    toolbar = forest.get_by_role("group", name="Image actions")
+    expect(toolbar).to_be_visible()
+    for name in ("Quick Look", "Use as reference", "Copy image", "Download image"):
+        expect(toolbar.get_by_role("button", name=name)).to_be_visible()
+    expect(toolbar.get_by_role("link", name="Open in a new tab")).to_have_attribute("href", f"/api/jobs/{history['forest']}/outputs/0")
+    page.screenshot(animations="disabled", path=str(screenshots / "tasks-hover-toolbar.png"))
+    with page.expect_download() as download_info:
+        toolbar.get_by_role("button", name="Download image").click()
+    assert download_info.value.suggested_filename == f"{history['forest']}-1.png"
+    expect(page.get_by_test_id("toast").filter(has_text="Download started")).to_be_visible()
+
+    # Space on a focused card opens Quick Look with the job's images; the arrows switch.
+    forest.locator(".job-card__button").focus()
+    page.keyboard.press("Space")
+    viewer = page.get_by_role("dialog", name="Quick Look")
+    expect(viewer).to_be_visible()
+    expect(page).to_have_url(f"{url}/#/tasks")  # not the drawer
+    look = viewer.get_by_test_id("quick-look")
+    expect(look).to_have_attribute("data-index", "0")
+    expect(viewer).to_contain_text("Image A · 1 / 2")
+    page.keyboard.press("ArrowRight")
+    expect(look).to_have_attribute("data-index", "1")
+    expect(viewer).to_contain_text("Image B · 2 / 2")
+    expect(viewer.get_by_role("button", name="Image B")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("ArrowRight")
+    expect(look).to_have_attribute("data-index", "0")
+    page.keyboard.press("ArrowLeft")
+    expect(look).to_have_attribute("data-index", "1")
+    page.wait_for_function("() => { const i = document.querySelector('.quick-look__img'); return i && i.complete && i.naturalWidth > 0; }")
+    page.screenshot(animations="disabled", path=str(screenshots / "tasks-quick-look.png"))
+    axe_check(page, "tasks-quick-look")
+    # Focus stays in the viewer (a modal dialog): Tab cycles through its controls only.
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => !!document.activeElement.closest('dialog.quick-look')")
+    viewer.get_by_test_id("quick-look").locator(".quick-look__stage").focus()
+    # Ctrl+C copies the shown image.
+    page.keyboard.press("Control+c")
+    expect(page.get_by_test_id("toast").filter(has_text="Image copied")).to_be_visible()
+    types = page.evaluate("async () => (await navigator.clipboard.read()).flatMap((item) => item.types)")
+    assert "image/png" in types
+    # Space closes and gives focus back to the card; Esc closes too.
+    page.keyboard.press("Space")
+    expect(viewer).to_be_hidden()
+    expect(forest.locator(".job-card__button")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(viewer).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    expect(page).to_have_url(f"{url}/#/tasks")
+
+    # Keyboard users reach the toolbar with Tab from the card.
+    page.mouse.move(0, 0)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    expect(forest.locator(".job-card__button")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(toolbar.get_by_role("button", name="Quick Look")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(viewer).to_be_visible()
+    page.keyboard.press("Escape")
+
+    # The toolbar's Quick Look button, and the close button.
+    forest.hover()
+    toolbar.get_by_role("button", name="Quick Look").click()
+    expect(viewer).to_be_visible()
+    viewer.get_by_role("button", name="Close").click()
+    expect(viewer).to_be_hidden()
+
+    # Shortcuts act on the hovered image: copy image, copy prompt, delete (after a confirm).
+    fox = cards.filter(has_text="e2e fox")
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    fox.hover()
+    page.keyboard.press("Control+Shift+C")
+    expect(page.get_by_test_id("toast").filter(has_text="Prompt copied")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == "A red fox in fresh snow, e2e fox"
+    page.keyboard.press("Control+Delete")
+    confirm = page.get_by_role("dialog", name="Delete this job?")
+    expect(confirm).to_be_visible()
+    confirm.get_by_role("button", name="Cancel").click()
+    assert httpx.get(f"{url}/api/jobs/{history['fox']}", timeout=5).status_code == 200
+    fox.hover()
+    page.keyboard.press("Control+Backspace")
+    confirm.get_by_role("button", name="Delete").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Job deleted")).to_be_visible()
+    expect(cards).to_have_count(5)
+    assert httpx.get(f"{url}/api/jobs/{history['fox']}", timeout=5).status_code == 404
+
+    # In the drawer, the large image opens Quick Look over it; Esc closes only the viewer.
+    cards.filter(has_text="e2e whale").locator(".job-card__button").click()
+    drawer = page.get_by_role("dialog", name="Image details")
+    expect(drawer).to_be_visible()
+    drawer.get_by_role("button", name="Image A").click()
+    expect(viewer).to_be_visible()
+    expect(viewer).to_contain_text("A blue whale under the aurora")
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    expect(drawer).to_be_visible()
+
+
 def test_zip_export_of_a_selection(page: Any, live_server: Any, history: dict[str, str]) -> None:
     page.goto(live_server.url + "/#/tasks")
     cards = _cards(page)
     expect(cards).to_have_count(6)
     page.get_by_role("button", name="Select").click()
-    cards.filter(has_text="e2e forest").get_by_role("button").click()
-    cards.filter(has_text="e2e fox").get_by_role("button").click()
+    cards.filter(has_text="e2e forest").locator(".job-card__button").click()
+    cards.filter(has_text="e2e fox").locator(".job-card__button").click()
     expect(page.get_by_text("2 selected")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download ZIP").click()
@@ -369,7 +480,7 @@ def test_tasks_on_a_phone(browser: Any, live_server: Any, history: dict[str, str
         expect(_cards(page)).to_have_count(6)
         no_horizontal_overflow(page)
         page.screenshot(animations="disabled", path=str(screenshots / "tasks-phone.png"), full_page=True)
-        _cards(page).first.get_by_role("button").click()
+        _cards(page).first.locator(".job-card__button").click()
         expect(page.get_by_test_id("job-drawer")).to_be_visible()
         page.screenshot(animations="disabled", path=str(screenshots / "tasks-drawer-phone.png"))
         assert errors == []

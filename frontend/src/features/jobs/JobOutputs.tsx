@@ -8,6 +8,10 @@ import { useI18n } from "../../i18n/useI18n";
 import { jobParams } from "../../lib/jobs";
 import { dimensionsOf } from "../../lib/size";
 import { seededGradient } from "./placeholder";
+import { useImageActions, type ImageActions } from "./imageActions";
+import { useImageTarget } from "./imageFocus";
+import { ImageToolbar } from "./ImageToolbar";
+import { useQuickLook } from "./QuickLook";
 
 function extensionOf(output: JobOutput, fallback: string | null): string {
   const match = /\.([a-z0-9]+)$/i.exec(output.path ?? "");
@@ -24,7 +28,15 @@ function frameStyle(dims: { width: number; height: number } | null, background?:
   } as CSSProperties;
 }
 
-function OutputImage({ job, output, total }: { job: Job; output: JobOutput; total: number }) {
+interface OutputImageProps {
+  job: Job;
+  output: JobOutput;
+  total: number;
+  actions: ImageActions;
+  onQuickLook: () => void;
+}
+
+function OutputImage({ job, output, total, actions, onQuickLook }: OutputImageProps) {
   const { t, locale } = useI18n();
   const [attempt, setAttempt] = useState(0);
   const [loaded, setLoaded] = useState(false);
@@ -39,9 +51,10 @@ function OutputImage({ job, output, total }: { job: Job; output: JobOutput; tota
   const fileName = `${job.id}-${output.index + 1}.${extensionOf(output, params.format)}`;
   const width = natural?.w ?? dims?.width;
   const height = natural?.h ?? dims?.height;
+  const target = useImageTarget(broken ? null : { job, output, actions, quickLook: onQuickLook });
 
   return (
-    <figure className="output">
+    <figure className="output" {...target}>
       <div
         className={cx("output__frame", loaded && "is-loaded")}
         style={frameStyle(natural ? { width: natural.w, height: natural.h } : dims, loaded ? undefined : seededGradient(job.id))}
@@ -52,7 +65,7 @@ function OutputImage({ job, output, total }: { job: Job; output: JobOutput; tota
             <span>{t("output.unavailable")}</span>
           </div>
         ) : (
-          <a href={base} target="_blank" rel="noreferrer" className="output__link" title={t("output.open")}>
+          <button type="button" className="output__link" title={t("image.quick_look")} onClick={onQuickLook} data-image-target="" aria-keyshortcuts="Space">
             <img
               src={src}
               alt={alt}
@@ -65,8 +78,9 @@ function OutputImage({ job, output, total }: { job: Job; output: JobOutput; tota
               }}
               onError={() => setAttempt((a) => a + 1)}
             />
-          </a>
+          </button>
         )}
+        {broken ? null : <ImageToolbar job={job} output={output} actions={actions} onQuickLook={onQuickLook} className="output__toolbar" />}
       </div>
       <figcaption className="output__caption">
         <span className="output__facts">
@@ -85,13 +99,16 @@ function OutputImage({ job, output, total }: { job: Job; output: JobOutput; tota
 }
 
 export function JobOutputs({ job }: { job: Job }) {
+  const actions = useImageActions();
+  const quickLook = useQuickLook();
   const outputs = [...job.outputs].sort((a, b) => a.index - b.index);
   if (outputs.length === 0) return null;
   return (
     <div className={cx("outputs", outputs.length > 1 && "outputs--grid")}>
-      {outputs.map((output) => (
-        <OutputImage key={output.index} job={job} output={output} total={outputs.length} />
+      {outputs.map((output, i) => (
+        <OutputImage key={output.index} job={job} output={output} total={outputs.length} actions={actions} onQuickLook={() => quickLook.open(job, i)} />
       ))}
+      {quickLook.element}
     </div>
   );
 }

@@ -11,6 +11,9 @@ import { KIND_ICON, KIND_LABEL, jobKind } from "../jobs/kind";
 import { jobMetaLine } from "../jobs/meta";
 import { seededGradient } from "../jobs/placeholder";
 import { StatusBadge } from "../jobs/StatusBadge";
+import type { ImageActions } from "../jobs/imageActions";
+import { useImageTarget } from "../jobs/imageFocus";
+import { ImageToolbar } from "../jobs/ImageToolbar";
 
 export interface JobCardProps {
   job: Job;
@@ -18,10 +21,13 @@ export interface JobCardProps {
   selected: boolean;
   onOpen: () => void;
   onToggleSelect: () => void;
+  actions: ImageActions;
+  /** Quick Look on the job's images from its first one. */
+  onQuickLook: () => void;
 }
 
 /** A gallery tile: the first image (or a status glyph), the prompt and the facts. */
-export function JobCard({ job, selecting, selected, onOpen, onToggleSelect }: JobCardProps) {
+export function JobCard({ job, selecting, selected, onOpen, onToggleSelect, actions, onQuickLook }: JobCardProps) {
   const { t } = useI18n();
   const [broken, setBroken] = useState(false);
   const status = normalizeStatus(job.status);
@@ -29,14 +35,43 @@ export function JobCard({ job, selecting, selected, onOpen, onToggleSelect }: Jo
   const kind = jobKind(job);
   const first = [...job.outputs].sort((a, b) => a.index - b.index)[0];
   const prompt = params.prompt ?? t("job.no_prompt");
+  const hasImage = first !== undefined && !broken;
+  const target = useImageTarget(hasImage && !selecting ? { job, output: first, actions, quickLook: onQuickLook } : null);
+  // The toolbar exists only while the card is hovered or holds keyboard focus (Tab reaches it from the card).
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const tools = hasImage && !selecting && (hovered || focused);
 
   return (
-    <li className={cx("job-card", selected && "is-selected")} data-job-id={job.id} data-status={status}>
+    <li
+      className={cx("job-card", selected && "is-selected")}
+      data-job-id={job.id}
+      data-status={status}
+      onMouseEnter={(e) => {
+        // Touch screens emulate hover on tap: a toolbar appearing then would catch the tap.
+        if (window.matchMedia?.("(hover: hover)").matches) setHovered(true);
+        target.onMouseEnter(e);
+      }}
+      onMouseLeave={(e) => {
+        setHovered(false);
+        target.onMouseLeave(e);
+      }}
+      onFocus={(e) => {
+        if (e.target instanceof Element && e.target.matches(":focus-visible")) setFocused(true);
+        target.onFocus(e);
+      }}
+      onBlur={(e) => {
+        if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) setFocused(false);
+        target.onBlur(e);
+      }}
+    >
       <button
         type="button"
         className="job-card__button"
         onClick={selecting ? onToggleSelect : onOpen}
         aria-pressed={selecting ? selected : undefined}
+        data-image-target={hasImage && !selecting ? "" : undefined}
+        aria-keyshortcuts={hasImage && !selecting ? "Space" : undefined}
       >
         <span className="job-card__media" style={{ backgroundImage: first && !broken ? undefined : seededGradient(job.id) }}>
           {first && !broken ? (
@@ -77,6 +112,11 @@ export function JobCard({ job, selecting, selected, onOpen, onToggleSelect }: Jo
           <span className="job-card__params">{[job.provider, jobMetaLine(job, t)].filter(Boolean).join(" · ")}</span>
         </span>
       </button>
+      {tools ? (
+        <div className="job-card__tools">
+          <ImageToolbar job={job} output={first} actions={actions} onQuickLook={onQuickLook} />
+        </div>
+      ) : null}
     </li>
   );
 }

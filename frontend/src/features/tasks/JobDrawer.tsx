@@ -22,6 +22,9 @@ import { generatePrefill } from "../generate/prefill";
 import { copyOutput, downloadOutput, downloadZip, sendOutputToEdit } from "../jobs/actions";
 import { invalidateJobs, useJobDetail } from "../jobs/api";
 import { ErrorPanel } from "../jobs/ErrorPanel";
+import { useImageActions } from "../jobs/imageActions";
+import { useImageTarget } from "../jobs/imageFocus";
+import { useQuickLook } from "../jobs/QuickLook";
 import { KIND_LABEL, jobKind } from "../jobs/kind";
 import { phaseText } from "../jobs/labels";
 import { StatusBadge } from "../jobs/StatusBadge";
@@ -79,6 +82,13 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
   const [index, setIndex] = useState(0);
   const [busy, setBusy] = useState<string | null>(null);
   useEffect(() => setIndex(0), [jobId]);
+  const imageActions = useImageActions();
+  const quickLook = useQuickLook();
+  const shown = job ? [...job.outputs].sort((a, b) => a.index - b.index) : [];
+  const shownOutput = shown[Math.min(index, Math.max(0, shown.length - 1))];
+  const imageTarget = useImageTarget(
+    jobId && job && shownOutput ? { job, output: shownOutput, actions: imageActions, quickLook: () => quickLook.open(job, index), onDeleted: onClose } : null,
+  );
 
   const canRetry = hasRoute(caps, "post", "/api/jobs/{job_id}/retry");
   const canRefs = hasRouteLike(caps, "get", /^\/api\/jobs\/\{[^}]+\}\/refs\/\{[^}]+\}$/);
@@ -282,8 +292,17 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
             <span className="muted">{job.provider}</span>
           </div>
           {output ? (
-            <figure className="drawer-image checkerboard">
-              <img src={outputUrl(job.id, output.index)} alt={t("drawer.image_alt", { letter: letter(index) })} />
+            <figure className="drawer-image checkerboard" {...imageTarget}>
+              <button
+                type="button"
+                className="drawer-image__open"
+                onClick={() => quickLook.open(job, index)}
+                title={t("image.quick_look")}
+                data-image-target=""
+                aria-keyshortcuts="Space"
+              >
+                <img src={outputUrl(job.id, output.index)} alt={t("drawer.image_alt", { letter: letter(index) })} />
+              </button>
               {outputs.length > 1 ? (
                 <>
                   <button type="button" className="drawer-image__nav is-prev" onClick={() => setIndex((i) => (i - 1 + outputs.length) % outputs.length)} aria-label={t("drawer.prev")}>
@@ -380,6 +399,7 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
           </section>
         </div>
       )}
+      {quickLook.element}
     </Dialog>
   );
 }

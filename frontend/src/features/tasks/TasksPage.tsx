@@ -18,6 +18,8 @@ import { useProviders } from "../config/api";
 import { downloadZip } from "../jobs/actions";
 import { invalidateJobs, useJobPages, useQueue } from "../jobs/api";
 import { ErrorPanel } from "../jobs/ErrorPanel";
+import { useImageActions } from "../jobs/imageActions";
+import { useQuickLook } from "../jobs/QuickLook";
 import { KIND_COMMANDS } from "../jobs/kind";
 import { JobCard } from "./JobCard";
 import { JobDrawer } from "./JobDrawer";
@@ -80,6 +82,8 @@ export function TasksPage() {
   const caps = useCapabilities();
   const canDelete = hasRoute(caps, "delete", "/api/jobs/{job_id}");
   const [cleaning, setCleaning] = useState(false);
+  const imageActions = useImageActions();
+  const quickLook = useQuickLook();
   const route = useRoute();
   const searchId = useId();
   const providerId = useId();
@@ -337,6 +341,8 @@ export function TasksPage() {
                 selected={selection.has(job.id)}
                 onOpen={() => navigate("tasks", job.id)}
                 onToggleSelect={() => toggle(job)}
+                actions={imageActions}
+                onQuickLook={() => quickLook.open(job, 0)}
               />
             ))}
           </ul>
@@ -351,6 +357,7 @@ export function TasksPage() {
         </>
       )}
       <div ref={sentinel} className="tasks-page__sentinel" aria-hidden="true" />
+      {quickLook.element}
       <JobDrawer jobId={openJob} listed={jobs.find((j) => j.id === openJob)} onClose={() => navigate("tasks")} />
     </div>
   );

@@ -1,0 +1,104 @@
+/**
+ * The image action registry (spec/ui.md §8.1) as one hook: the hover
+ * toolbar, Quick Look and the keyboard shortcuts all call these, so every
+ * surface behaves (and reports) the same way.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { hasRoute, useCapabilities } from "../../api/capabilities";
+import { api, unwrap } from "../../api/client";
+import { toApiError } from "../../api/errors";
+import type { Job, JobOutput } from "../../api/types";
+import { useConfirm } from "../../components/Confirm";
+import { useToast } from "../../components/Toast";
+import { useI18n } from "../../i18n/useI18n";
+import { jobParams } from "../../lib/jobs";
+import { navigate } from "../../lib/router";
+import { copyOutput, downloadOutput, sendOutputToEdit } from "./actions";
+import { invalidateJobs } from "./api";
+
+export interface ImageActions {
+  canDelete: boolean;
+  copyImage: (job: Job, output: JobOutput) => Promise<void>;
+  /** Resolves false when the job has no prompt. */
+  copyPrompt: (job: Job) => Promise<boolean>;
+  download: (job: Job, output: JobOutput) => Promise<void>;
+  useAsReference: (job: Job, output: JobOutput) => Promise<void>;
+  /** Asks first; resolves true once the job is gone. */
+  deleteJob: (job: Job) => Promise<boolean>;
+}
+
+export function useImageActions(): ImageActions {
+  const { t } = useI18n();
+  const toast = useToast();
+  const confirm = useConfirm();
+  const queryClient = useQueryClient();
+  const caps = useCapabilities();
+  const canDelete = hasRoute(caps, "delete", "/api/jobs/{job_id}");
+
+  return useMemo(() => {
+    const fail = (error: unknown, id?: string) =>
+      toast.show({ id, tone: "error", title: t("action.failed"), description: toApiError(error).message });
+    return {
+      canDelete,
+      copyImage: async (job, output) => {
+        try {
+          await copyOutput(job, output);
+          toast.show({ tone: "success", title: t("drawer.copied") });
+        } catch (error) {
+          fail(error);
+        }
+      },
+      copyPrompt: async (job) => {
+        const prompt = jobParams(job).prompt;
+        if (!prompt) return false;
+        try {
+          await navigator.clipboard.writeText(prompt);
+          toast.show({ tone: "success", title: t("drawer.prompt_copied") });
+        } catch (error) {
+          fail(error);
+        }
+        return true;
+      },
+      download: async (job, output) => {
+        const id = `download-${job.id}-${output.index}`;
+        toast.show({ id, tone: "loading", title: t("image.downloading") });
+        try {
+          await downloadOutput(job, output);
+          toast.show({ id, tone: "success", title: t("image.downloaded") });
+        } catch (error) {
+          fail(error, id);
+        }
+      },
+      useAsReference: async (job, output) => {
+        try {
+          await sendOutputToEdit(job, output, false);
+          toast.show({ tone: "success", title: t("drawer.sent_to_edit") });
+          navigate("edit");
+        } catch (error) {
+          fail(error);
+        }
+      },
+      deleteJob: async (job) => {
+        if (!canDelete) return false;
+        const ok = await confirm({
+          title: t("drawer.delete_title"),
+          description: t("drawer.delete_text"),
+          confirmLabel: t("action.delete"),
+          cancelLabel: t("action.cancel"),
+          danger: true,
+        });
+        if (!ok) return false;
+        try {
+          await unwrap(api.DELETE("/api/jobs/{job_id}", { params: { path: { job_id: job.id } } }));
+        } catch (error) {
+          fail(error);
+          return false;
+        }
+        invalidateJobs(queryClient);
+        toast.show({ tone: "success", title: t("drawer.deleted") });
+        return true;
+      },
+    } satisfies ImageActions;
+  }, [t, toast, confirm, queryClient, canDelete]);
+}

@@ -1,0 +1,135 @@
+/**
+ * The "focused image" and its global shortcuts (spec/ui.md §8.4): hovering
+ * or focusing an image tile makes it the target of Space (Quick Look),
+ * Ctrl/⌘+C (copy image; not while text is selected), Shift+Ctrl/⌘+C (copy
+ * its prompt) and Ctrl/⌘+Backspace/Delete (delete its job, after a
+ * confirm). Keys typed into fields, or already handled, are left alone.
+ */
+import { useEffect, useRef, type FocusEvent, type MouseEvent } from "react";
+import type { Job, JobOutput } from "../../api/types";
+import type { ImageActions } from "./imageActions";
+
+export interface ImageTarget {
+  job: Job;
+  output: JobOutput;
+  actions: ImageActions;
+  /** Opens Quick Look on this image; absent inside Quick Look itself. */
+  quickLook?: () => void;
+  /** After the job was deleted through a shortcut. */
+  onDeleted?: () => void;
+}
+
+export type ImageShortcut = "quick-look" | "copy-image" | "copy-prompt" | "delete";
+
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+}
+
+/** Which image action a key press asks for, if any. */
+export function imageShortcut(e: KeyLike): ImageShortcut | null {
+  const mod = e.ctrlKey || e.metaKey;
+  if (e.altKey) return null;
+  if (!mod && !e.shiftKey && e.key === " ") return "quick-look";
+  if (mod && e.key.toLowerCase() === "c") return e.shiftKey ? "copy-prompt" : "copy-image";
+  if (mod && !e.shiftKey && (e.key === "Backspace" || e.key === "Delete")) return "delete";
+  return null;
+}
+
+/** Typing places: shortcuts never fire there. */
+export function isEditable(el: EventTarget | null): boolean {
+  if (!(el instanceof Element)) return false;
+  return el.closest("input, textarea, select, [contenteditable]:not([contenteditable='false'])") !== null;
+}
+
+/** Space also activates buttons: it means Quick Look only on the page itself or on an image tile. */
+function spaceIsOurs(el: EventTarget | null): boolean {
+  if (!(el instanceof Element)) return true;
+  return el === document.body || el instanceof HTMLDialogElement || el.hasAttribute("data-image-target");
+}
+
+let current: { key: string; get: () => ImageTarget | null } | null = null;
+let listeners = 0;
+
+export function focusedImage(): ImageTarget | null {
+  return current?.get() ?? null;
+}
+
+function onKeyDown(e: KeyboardEvent): void {
+  if (e.defaultPrevented || e.isComposing || !current) return;
+  const shortcut = imageShortcut(e);
+  if (!shortcut || isEditable(e.target)) return;
+  const target = current.get();
+  if (!target) return;
+  switch (shortcut) {
+    case "quick-look":
+      if (!target.quickLook || !spaceIsOurs(e.target)) return;
+      e.preventDefault();
+      target.quickLook();
+      return;
+    case "copy-image":
+      if (window.getSelection()?.toString()) return; // the user copies text
+      e.preventDefault();
+      void target.actions.copyImage(target.job, target.output);
+      return;
+    case "copy-prompt":
+      e.preventDefault();
+      void target.actions.copyPrompt(target.job);
+      return;
+    case "delete":
+      if (!target.actions.canDelete) return;
+      e.preventDefault();
+      void target.actions.deleteJob(target.job).then((gone) => {
+        if (gone) target.onDeleted?.();
+      });
+  }
+}
+
+/** Make `key` the focused image (its latest target read through `get`). */
+export function setFocusedImage(key: string, get: () => ImageTarget | null): void {
+  current = { key, get };
+}
+
+export function clearFocusedImage(key: string): void {
+  if (current?.key === key) current = null;
+}
+
+/** Listen for the image shortcuts while any image surface is mounted. */
+export function useImageShortcuts(): void {
+  useEffect(() => {
+    if (listeners++ === 0) window.addEventListener("keydown", onKeyDown);
+    return () => {
+      if (--listeners === 0) window.removeEventListener("keydown", onKeyDown);
+    };
+  }, []);
+}
+
+/**
+ * Props for an image tile: hovering or focusing it makes it the focused
+ * image; leaving it (or unmounting) clears that. `null` turns it off.
+ */
+export function useImageTarget(target: ImageTarget | null) {
+  useImageShortcuts();
+  const latest = useRef(target);
+  latest.current = target;
+  const key = target ? `${target.job.id}:${target.output.index}:${target.quickLook ? "tile" : "view"}` : "";
+  const keyRef = useRef(key);
+  keyRef.current = key;
+  useEffect(() => () => clearFocusedImage(key), [key]);
+  const enter = () => {
+    if (latest.current) setFocusedImage(keyRef.current, () => latest.current);
+  };
+  const leave = () => clearFocusedImage(keyRef.current);
+  return {
+    onMouseEnter: (_e: MouseEvent) => enter(),
+    onMouseLeave: (_e: MouseEvent) => leave(),
+    onFocus: (_e: FocusEvent) => enter(),
+    onBlur: (e: FocusEvent) => {
+      // Moving focus within the tile (to its toolbar) keeps it focused.
+      if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) leave();
+    },
+  };
+}
