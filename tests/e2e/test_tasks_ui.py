@@ -416,6 +416,43 @@ def test_quick_look_hover_toolbar_and_image_shortcuts(page: Any, live_server: An
     expect(drawer).to_be_visible()
 
 
+
+def test_quick_look_from_job_outputs(page: Any, live_server: Any, artwork: Any, screenshots: Path) -> None:
+    """The outputs of a job card (Generate, Edit, Transparent) share the toolbar and Quick Look."""
+    page.goto(live_server.url + "/#/generate")
+    page.get_by_label("Prompt").fill("Two lighthouses at dusk, e2e outputs")
+    page.get_by_role("button", name="One more image").click()
+    page.get_by_label("Prompt").press("Control+Enter")
+    card = page.locator("article.live-card").first
+    expect(card).to_have_attribute("data-status", "completed", timeout=20_000)
+    outputs = card.locator(".output")
+    expect(outputs).to_have_count(2)
+    outputs.nth(1).hover()
+    toolbar = outputs.nth(1).get_by_role("group", name="Image actions")
+    expect(toolbar).to_be_visible()
+    page.screenshot(animations="disabled", path=str(screenshots / "generate-output-toolbar.png"))
+    # Typing in the prompt keeps Space for the text; the toolbar and the image open Quick Look.
+    toolbar.get_by_role("button", name="Quick Look").click()
+    viewer = page.get_by_role("dialog", name="Quick Look")
+    expect(viewer.get_by_test_id("quick-look")).to_have_attribute("data-index", "1")
+    page.keyboard.press("ArrowLeft")
+    expect(viewer.get_by_test_id("quick-look")).to_have_attribute("data-index", "0")
+    axe_check(page, "generate-quick-look")
+    page.keyboard.press("Space")
+    expect(viewer).to_be_hidden()
+    outputs.first.locator("button.output__link").click()
+    expect(viewer.get_by_test_id("quick-look")).to_have_attribute("data-index", "0")
+    page.keyboard.press("Escape")
+    expect(viewer).to_be_hidden()
+    # Space typed into the prompt stays text even while an image is hovered.
+    page.get_by_label("Prompt").fill("a")
+    page.get_by_label("Prompt").focus()
+    outputs.first.hover()
+    page.keyboard.type(" b")
+    expect(page.get_by_label("Prompt")).to_have_value("a b")
+    expect(viewer).to_be_hidden()
+
+
 def test_zip_export_of_a_selection(page: Any, live_server: Any, history: dict[str, str]) -> None:
     page.goto(live_server.url + "/#/tasks")
     cards = _cards(page)

@@ -71,7 +71,7 @@ function QuickLook({ job, index, open, onIndex, onClose }: QuickLookProps) {
   useEffect(() => {
     if (!open || !job || !output) return undefined;
     const key = `quick-look:${job.id}:${output.index}`;
-    setFocusedImage(key, () => ({ job, output, actions, onDeleted: () => latest.current.onClose() }));
+    setFocusedImage(key, () => ({ job, output, actions, onDeleted: () => latest.current.onClose() }), panel.current);
     return () => clearFocusedImage(key);
   }, [open, job, output, actions]);
 

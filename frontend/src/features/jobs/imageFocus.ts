@@ -51,7 +51,18 @@ function spaceIsOurs(el: EventTarget | null): boolean {
   return el === document.body || el instanceof HTMLDialogElement || el.hasAttribute("data-image-target");
 }
 
-let current: { key: string; get: () => ImageTarget | null } | null = null;
+let current: { key: string; get: () => ImageTarget | null; element: Element | null } | null = null;
+
+/**
+ * A tile hidden since it was hovered (its screen switched away) or behind a
+ * modal dialog (the drawer opened over the gallery) is no longer the target.
+ */
+function reachable(element: Element | null): boolean {
+  if (!element) return true;
+  if (!element.isConnected || element.getClientRects().length === 0) return false;
+  const modals = [...document.querySelectorAll("dialog[open]")].filter((d) => d.matches(":modal"));
+  return modals.length === 0 || modals.some((d) => d.contains(element));
+}
 let listeners = 0;
 
 export function focusedImage(): ImageTarget | null {
@@ -63,7 +74,7 @@ function onKeyDown(e: KeyboardEvent): void {
   const shortcut = imageShortcut(e);
   if (!shortcut || isEditable(e.target)) return;
   const target = current.get();
-  if (!target) return;
+  if (!target || !reachable(current.element)) return;
   switch (shortcut) {
     case "quick-look":
       if (!target.quickLook || !spaceIsOurs(e.target)) return;
@@ -89,8 +100,8 @@ function onKeyDown(e: KeyboardEvent): void {
 }
 
 /** Make `key` the focused image (its latest target read through `get`). */
-export function setFocusedImage(key: string, get: () => ImageTarget | null): void {
-  current = { key, get };
+export function setFocusedImage(key: string, get: () => ImageTarget | null, element: Element | null = null): void {
+  current = { key, get, element };
 }
 
 export function clearFocusedImage(key: string): void {
@@ -119,14 +130,14 @@ export function useImageTarget(target: ImageTarget | null) {
   const keyRef = useRef(key);
   keyRef.current = key;
   useEffect(() => () => clearFocusedImage(key), [key]);
-  const enter = () => {
-    if (latest.current) setFocusedImage(keyRef.current, () => latest.current);
+  const enter = (element: Element) => {
+    if (latest.current) setFocusedImage(keyRef.current, () => latest.current, element);
   };
   const leave = () => clearFocusedImage(keyRef.current);
   return {
-    onMouseEnter: (_e: MouseEvent) => enter(),
+    onMouseEnter: (e: MouseEvent) => enter(e.currentTarget),
     onMouseLeave: (_e: MouseEvent) => leave(),
-    onFocus: (_e: FocusEvent) => enter(),
+    onFocus: (e: FocusEvent) => enter(e.currentTarget),
     onBlur: (e: FocusEvent) => {
       // Moving focus within the tile (to its toolbar) keeps it focused.
       if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) leave();
