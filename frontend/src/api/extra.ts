@@ -1,64 +1,25 @@
 /**
- * Shapes and calls for spec/web.md routes that are not in the OpenAPI schema
- * yet. Each is gated by a capability check in the UI (see capabilities.ts).
+ * Small typed wrappers over the generated client for routes that several
+ * screens call (spec/web.md §6). Shapes come from the OpenAPI schema.
  */
-import type { EnqueueResponse, QueueSnapshot } from "./types";
-import { rawJson } from "./raw";
+import { api, unwrap } from "./client";
+import type { components } from "./schema";
 
-const job = (id: string) => `/api/jobs/${encodeURIComponent(id)}`;
+type Schemas = components["schemas"];
+export type NotificationSettings = Schemas["NotificationSettings"];
+export type NotificationTestResult = Schemas["NotificationTestResult"];
+export type NotificationTestStatus = Schemas["NotificationTest"]["status"];
 
 /** POST /api/jobs/{id}/retry — a new job with the same parameters (web.md §6.4). */
-export const retryJob = (id: string) => rawJson<EnqueueResponse>("POST", `${job(id)}/retry`);
+export const retryJob = (id: string) => unwrap(api.POST("/api/jobs/{job_id}/retry", { params: { path: { job_id: id } } }));
 
 /** POST /api/queue/concurrency — clamp 1..8, returns the snapshot (web.md §6.5). */
 export const setConcurrency = (maxParallel: number) =>
-  rawJson<QueueSnapshot>("POST", "/api/queue/concurrency", { max_parallel: maxParallel });
-
-export interface WebhookConfig {
-  id: string;
-  name: string;
-  enabled: boolean;
-  url: string;
-  method: "POST" | "PUT" | "PATCH";
-  headers: Record<string, { source: string; value?: unknown; env?: string; present?: boolean }>;
-  /** HMAC-SHA256 signing secret (X-GPT-Image-2-Signature); redacted when read back. */
-  secret?: { source: string; value?: unknown; env?: string; present?: boolean };
-  timeout_seconds: number;
-}
-
-export interface EmailConfig {
-  enabled: boolean;
-  smtp_host: string;
-  smtp_port: number;
-  tls: "start-tls" | "smtps" | "none";
-  username?: string | null;
-  password?: { source: string; value?: unknown; env?: string; present?: boolean } | null;
-  from: string;
-  to: string[];
-  timeout_seconds?: number;
-}
-
-export interface NotificationConfig {
-  enabled: boolean;
-  on_completed: boolean;
-  on_failed: boolean;
-  on_cancelled: boolean;
-  toast: { enabled: boolean };
-  system: { enabled: boolean; mode?: string };
-  email: EmailConfig;
-  webhooks: WebhookConfig[];
-}
-
-export interface NotificationTestResult {
-  ok: boolean;
-  reason: null | "local_only" | "no_eligible_channel";
-  deliveries: { channel: string; name: string; ok: boolean; message: string }[];
-}
+  unwrap(api.POST("/api/queue/concurrency", { body: { max_parallel: maxParallel } }));
 
 /** PUT /api/notifications (web.md §6.2) — returns the new ServerConfig. */
-export const saveNotifications = (config: NotificationConfig) =>
-  rawJson<Record<string, unknown>>("PUT", "/api/notifications", config);
+export const saveNotifications = (config: NotificationSettings) => unwrap(api.PUT("/api/notifications", { body: config }));
 
 /** POST /api/notifications/test (web.md §6.2). */
-export const testNotifications = (status: "completed" | "failed" | "cancelled") =>
-  rawJson<NotificationTestResult>("POST", "/api/notifications/test", { status });
+export const testNotifications = (status: NotificationTestStatus) =>
+  unwrap(api.POST("/api/notifications/test", { body: { status } }));

@@ -2,14 +2,25 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
 import { hasRoute, useCapabilities } from "../../api/capabilities";
 import { toApiError } from "../../api/errors";
-import { saveNotifications, testNotifications, type EmailConfig, type NotificationConfig, type WebhookConfig } from "../../api/extra";
+import { saveNotifications, testNotifications, type NotificationSettings } from "../../api/extra";
+import type { components } from "../../api/schema";
 import { Button } from "../../components/Button";
 import { Switch } from "../../components/Switch";
 import { useToast } from "../../components/Toast";
 import { useI18n } from "../../i18n/useI18n";
 import { configKey, useServerConfig } from "../config/api";
 
-const EMAIL_DEFAULTS: EmailConfig = { enabled: false, smtp_host: "", smtp_port: 587, tls: "start-tls", username: null, password: null, from: "", to: [] };
+type EmailConfig = components["schemas"]["EmailSettings"];
+type WebhookConfig = components["schemas"]["Webhook"];
+/** The editor's draft: the schema's settings with every optional section filled in. */
+type NotificationConfig = NotificationSettings & {
+  email: EmailConfig;
+  webhooks: WebhookConfig[];
+  toast: { enabled: boolean };
+  system: { enabled: boolean; mode?: string };
+};
+
+const EMAIL_DEFAULTS: EmailConfig = { enabled: false, smtp_host: "", smtp_port: 587, tls: "start-tls", username: null, password: null, from: "", to: [], timeout_seconds: 10 };
 
 const DEFAULTS: NotificationConfig = {
   enabled: false,
@@ -35,6 +46,7 @@ function parseEmail(raw: unknown): EmailConfig {
     password: isRecord(raw.password) ? (raw.password as EmailConfig["password"]) : null,
     from: typeof raw.from === "string" ? raw.from : "",
     to: Array.isArray(raw.to) ? raw.to.filter((a): a is string => typeof a === "string") : [],
+    timeout_seconds: typeof raw.timeout_seconds === "number" ? raw.timeout_seconds : 10,
   };
 }
 
@@ -69,21 +81,20 @@ export function parseRecipients(text: string): string[] {
 function EmailEditor({ email, onChange }: { email: EmailConfig; onChange: (e: EmailConfig) => void }) {
   const { t } = useI18n();
   const id = useId();
-  const [to, setTo] = useState(email.to.join(", "));
+  const [to, setTo] = useState((email.to ?? []).join(", "));
   const stored = email.password?.present === true;
   return (
     <div className="email-settings">
       <Switch checked={email.enabled} onChange={(v) => onChange({ ...email, enabled: v })} label={t("notify.email_enabled")} />
       <fieldset className="email-settings__fields" disabled={!email.enabled}>
         <legend className="visually-hidden">{t("notify.email")}</legend>
-        <div className="form-grid form-grid--2">
+        <div className="email-settings__server">
           <div className="field">
             <label htmlFor={`${id}-host`} className="field-label">
               {t("notify.smtp_host")}
             </label>
             <input id={`${id}-host`} className="input mono" value={email.smtp_host} placeholder={t("notify.smtp_host_placeholder")} autoComplete="off" onChange={(e) => onChange({ ...email, smtp_host: e.target.value })} />
           </div>
-          <div className="form-grid form-grid--2">
             <div className="field">
               <label htmlFor={`${id}-port`} className="field-label">
                 {t("notify.smtp_port")}
@@ -110,7 +121,6 @@ function EmailEditor({ email, onChange }: { email: EmailConfig; onChange: (e: Em
                 </select>
               </div>
             </div>
-          </div>
         </div>
         <div className="form-grid form-grid--2">
           <div className="field">
@@ -171,7 +181,7 @@ function EmailEditor({ email, onChange }: { email: EmailConfig; onChange: (e: Em
 function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onChange: (h: WebhookConfig) => void; onRemove: () => void }) {
   const { t } = useI18n();
   const id = useId();
-  const authorization = hook.headers.Authorization;
+  const authorization = hook.headers?.Authorization;
   return (
     <li className="webhook">
       <div className="webhook__row">
@@ -239,7 +249,7 @@ function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onCh
             autoComplete="new-password"
             placeholder={authorization?.present ? t("provider.keep_secret") : "Bearer …"}
             onChange={(e) => {
-              const { Authorization: _old, ...others } = hook.headers;
+              const { Authorization: _old, ...others } = hook.headers ?? {};
               const keep = e.target.value || authorization?.present;
               onChange({ ...hook, headers: keep ? { ...others, Authorization: { source: "file", value: e.target.value } } : others });
             }}
