@@ -25,6 +25,26 @@ interface FormState {
   env: string;
   account: string;
   setDefault: boolean;
+  proxyMode: ProxyMode;
+  proxyUrl: string;
+  proxyBypass: string;
+}
+
+type ProxyMode = "inherit" | "none" | "custom";
+export const PROXY_PLACEHOLDER = "socks5h://127.0.0.1:1080";
+
+/** "a, b\nc" → ["a", "b", "c"] (one host per line or comma). */
+export function parseHostList(text: string): string[] {
+  return text
+    .split(/[,\n]+/)
+    .map((h) => h.trim())
+    .filter(Boolean);
+}
+
+/** A proxy URL the server accepts: http, https, socks5 or socks5h with a host and port. */
+export function checkProxyUrl(text: string): boolean {
+  const match = /^(https?|socks5h?):\/\/(?:[^@/\s]+@)?([^:/@\s]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})\/?$/i.exec(text.trim());
+  return match !== null && Number(match[3]) >= 1 && Number(match[3]) <= 65535;
 }
 
 function initial(p: ProviderView | null): FormState {
@@ -43,6 +63,9 @@ function initial(p: ProviderView | null): FormState {
     env: cred?.env ?? "OPENAI_API_KEY",
     account: cred?.account ?? "",
     setDefault: p === null,
+    proxyMode: p?.proxy?.mode === "none" ? "none" : p?.proxy?.mode === "custom" ? "custom" : "inherit",
+    proxyUrl: typeof p?.proxy?.url === "string" ? p.proxy.url : "",
+    proxyBypass: Array.isArray(p?.proxy?.no_proxy) ? (p.proxy.no_proxy as unknown[]).filter((h) => typeof h === "string").join("\n") : "",
   };
 }
 
@@ -81,11 +104,15 @@ export function ProviderDialog({ open, editing, existing, onClose }: ProviderDia
   const nameProblem = editing ? null : checkProviderName(form.name, existing);
   const hasStoredSecret = editing !== null && Object.values(editing.credentials)[0]?.present === true;
   const codex = form.type === "codex";
+  const proxyProblem = form.proxyMode === "custom" && !checkProxyUrl(form.proxyUrl);
+  // The keychain lives on the server's OS keyring, which an HTTP deployment usually lacks
+  // (spec/ui.md §9.1): offered only to keep an existing keychain credential.
+  const sources: Source[] = editing !== null && initial(editing).source === "keychain" ? ["file", "env", "keychain"] : ["file", "env"];
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (nameProblem) return;
+    if (nameProblem || proxyProblem) return;
     const name = editing ? editing.name : form.name.trim();
     const body: ProviderUpsert = {
       type: form.type,
@@ -96,6 +123,9 @@ export function ProviderDialog({ open, editing, existing, onClose }: ProviderDia
       allow_overwrite: editing !== null,
       credentials: {},
     };
+    // Inherit sends no proxy, which clears a stored override.
+    if (form.proxyMode === "none") body.proxy = { mode: "none" };
+    if (form.proxyMode === "custom") body.proxy = { mode: "custom", url: form.proxyUrl.trim(), no_proxy: parseHostList(form.proxyBypass) };
     if (!codex) {
       body.api_base = form.apiBase.trim() || null;
       body.credentials =
@@ -194,7 +224,7 @@ export function ProviderDialog({ open, editing, existing, onClose }: ProviderDia
           <>
             <SegmentedControl
               legend={t("provider.secret_source")}
-              options={(["file", "env", "keychain"] as const).map((s) => ({ value: s, label: t(`provider.source.${s}`) }))}
+              options={sources.map((s) => ({ value: s, label: t(`provider.source.${s}`) }))}
               value={form.source}
               onChange={(v) => set("source", v)}
             />
@@ -236,6 +266,40 @@ export function ProviderDialog({ open, editing, existing, onClose }: ProviderDia
               </div>
             </div>
             <Switch checked={form.supportsN} onChange={(v) => set("supportsN", v)} label={t("provider.supports_n")} description={t("provider.supports_n_hint")} />
+          </>
+        ) : null}
+        <SegmentedControl
+          legend={t("provider.proxy")}
+          options={(["inherit", "none", "custom"] as const).map((m) => ({ value: m, label: t(`provider.proxy.${m}`) }))}
+          value={form.proxyMode}
+          onChange={(v) => set("proxyMode", v)}
+        />
+        {form.proxyMode === "custom" ? (
+          <>
+            <div className="field">
+              <label htmlFor={`${id}-proxy-url`} className="field-label">
+                {t("proxy.url")}
+              </label>
+              <input
+                id={`${id}-proxy-url`}
+                className="input mono"
+                value={form.proxyUrl}
+                onChange={(e) => set("proxyUrl", e.target.value)}
+                placeholder={PROXY_PLACEHOLDER}
+                autoComplete="off"
+                aria-invalid={touched && proxyProblem ? true : undefined}
+                aria-describedby={`${id}-proxy-hint`}
+              />
+              <p id={`${id}-proxy-hint`} className={touched && proxyProblem ? "field-error" : "field-hint"}>
+                {touched && proxyProblem ? t("proxy.url_invalid") : t("proxy.password_note")}
+              </p>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-proxy-bypass`} className="field-label">
+                {t("proxy.bypass")}
+              </label>
+              <textarea id={`${id}-proxy-bypass`} className="textarea mono" rows={3} value={form.proxyBypass} onChange={(e) => set("proxyBypass", e.target.value)} placeholder={"localhost\n.internal.example\n10.0.0.0/8"} />
+            </div>
           </>
         ) : null}
         <Switch checked={form.setDefault} onChange={(v) => set("setDefault", v)} label={t("provider.set_default")} />

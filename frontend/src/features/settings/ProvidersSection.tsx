@@ -10,6 +10,7 @@ import { ErrorPanel } from "../jobs/ErrorPanel";
 import { revealCredential, useConfigMutations, useServerConfig } from "../config/api";
 import { credentialSummary, providerList, regionModeOf, type ProviderView } from "../config/providers";
 import { ProviderDialog } from "./ProviderDialog";
+import { SectionLoading } from "./SectionLoading";
 
 function ProviderCard({ p, isDefault, onEdit }: { p: ProviderView; isDefault: boolean; onEdit: () => void }) {
   const { t } = useI18n();
@@ -194,7 +195,7 @@ export function ProvidersSection() {
       {config.isError ? (
         <ErrorPanel title={t("settings.config_failed")} error={toApiError(config.error)} />
       ) : config.isPending ? (
-        <p className="muted">{t("boot.loading")}</p>
+        <SectionLoading />
       ) : (
         <ul className="provider-list">
           {list.providers.map((p) => (

@@ -4,8 +4,11 @@ import { useCapabilities, hasRoute } from "../../api/capabilities";
 import { useServerConfig } from "../config/api";
 import { AppearanceSection } from "./AppearanceSection";
 import { NotificationsSection } from "./NotificationsSection";
+import { LogsSection } from "./LogsSection";
 import { ProvidersSection } from "./ProvidersSection";
+import { ProxySection } from "./ProxySection";
 import { QueueSection } from "./QueueSection";
+import { StorageSection } from "./StorageSection";
 import { TemplatesSection } from "./TemplatesSection";
 import "./settings.css";
 
@@ -13,12 +16,18 @@ export function SettingsPage() {
   const { t } = useI18n();
   const caps = useCapabilities();
   const config = useServerConfig();
+  const showStorage = hasRoute(caps, "put", "/api/storage");
+  const showProxy = hasRoute(caps, "put", "/api/proxy");
+  const showLogs = hasRoute(caps, "get", "/api/logs");
   const sections: [string, MessageKey][] = [
     ["settings-providers", "settings.providers"],
     ["settings-queue", "settings.queue"],
     ...(hasRoute(caps, "put", "/api/notifications") ? [["settings-notifications", "settings.notifications"] as [string, MessageKey]] : []),
+    ...(showStorage ? [["settings-storage", "settings.storage"] as [string, MessageKey]] : []),
+    ...(showProxy ? [["settings-proxy", "settings.proxy"] as [string, MessageKey]] : []),
     ["settings-appearance", "settings.appearance"],
     ["settings-templates", "settings.templates"],
+    ...(showLogs ? [["settings-logs", "settings.logs"] as [string, MessageKey]] : []),
     ["settings-about", "settings.about"],
   ];
   return (
@@ -49,8 +58,11 @@ export function SettingsPage() {
           <ProvidersSection />
           <QueueSection />
           <NotificationsSection />
+          {showStorage ? <StorageSection /> : null}
+          {showProxy ? <ProxySection /> : null}
           <AppearanceSection />
           <TemplatesSection />
+          {showLogs ? <LogsSection /> : null}
           <section className="settings-section card" id="settings-about" aria-labelledby="settings-about-title">
             <h2 id="settings-about-title" className="settings-section__title">
               {t("settings.about")}
