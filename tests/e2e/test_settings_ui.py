@@ -1,5 +1,6 @@
-"""Settings: providers (add, test, set default, edit, reveal, delete), queue,
-notifications, appearance and language, prompt templates."""
+"""Settings: providers (add, test, set default, edit, reveal, delete, proxy override), queue,
+notifications (webhook delivered for real), storage, network proxy, logs, appearance and
+language, prompt templates."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import server_env
 from tests.e2e.conftest import PHONE, axe_check, no_horizontal_overflow, open_app
+from tests.fakes.process import ServerProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -160,47 +163,19 @@ def test_appearance_language_and_templates(page: Any, screenshots: Path) -> None
     axe_check(page, "settings-zh")
 
 
-def _with_routes(page: Any, *paths: tuple[str, str]) -> None:
-    """Advertise routes this server does not have yet, as a newer server will."""
-
-    def openapi(route: Any) -> None:
-        response = route.fetch()
-        doc = response.json()
-        for method, path in paths:
-            doc["paths"].setdefault(path, {})[method] = {}
-        route.fulfill(response=response, json=doc)
-
-    page.route("**/api/openapi.json", openapi)
-
-
-def test_notifications_and_concurrency_against_the_contract(browser: Any, live_server: Any, screenshots: Path) -> None:
-    """Built against spec/web.md §6.2 and §6.5; the routes are simulated in the page."""
+def test_notifications_and_concurrency_against_the_server(browser: Any, live_server: Any, screenshots: Path) -> None:
+    """spec/web.md §6.2 and §6.5 against the real server (no simulated routes)."""
     context, page, errors = open_app(browser, live_server.url)
     try:
-        _with_routes(page, ("put", "/api/notifications"), ("post", "/api/notifications/test"),
-                     ("post", "/api/queue/concurrency"))
-        saved: list[dict[str, Any]] = []
         pushed: list[dict[str, Any]] = []
-
-        def concurrency(route: Any) -> None:
-            pushed.append(route.request.post_data_json)
-            route.fulfill(json={"max_parallel": pushed[-1]["max_parallel"], "running": 0, "queued": 0, "queued_job_ids": []})
-
-        def notifications(route: Any) -> None:
-            saved.append(route.request.post_data_json)
-            config = _config(live_server.url)
-            config["notifications"] = saved[-1]
-            route.fulfill(json=config)
-
-        page.route("**/api/queue/concurrency", concurrency)
-        page.route("**/api/notifications", notifications)
-        page.route("**/api/notifications/test", lambda r: r.fulfill(json={
-            "ok": True, "reason": None, "deliveries": [{"channel": "webhook", "name": "Build bot", "ok": True, "message": "204"}]}))
+        page.on("request", lambda r: pushed.append(r.post_data_json)
+                if r.url.endswith("/api/queue/concurrency") and r.method == "POST" else None)
         page.goto(live_server.url + "/#/settings")
 
         page.get_by_role("group", name="Parallel jobs").get_by_role("radio", name="4").check()
         expect(page.get_by_test_id("toast").filter(has_text="Up to 4 jobs now run at once")).to_be_visible()
         assert pushed == [{"max_parallel": 4}]
+        assert httpx.get(f"{live_server.url}/api/queue", timeout=5).json()["max_parallel"] == 4
 
         section = page.locator("#settings-notifications")
         section.get_by_label("Send notifications").check()
@@ -211,14 +186,14 @@ def test_notifications_and_concurrency_against_the_contract(browser: Any, live_s
         section.get_by_label("Authorization header (optional)").fill("Bearer bot-token")
         section.get_by_role("button", name="Save").click()
         expect(page.get_by_test_id("toast").filter(has_text="Notifications saved")).to_be_visible()
-        body = saved[-1]
-        assert body["enabled"] is True and body["on_completed"] is True
-        hook = body["webhooks"][0]
+        stored = _config(live_server.url)["notifications"]
+        assert stored["enabled"] is True and stored["on_completed"] is True
+        hook = stored["webhooks"][0]
         assert hook["name"] == "Build bot" and hook["url"] == "https://example.com/hook" and hook["method"] == "POST"
-        assert hook["secret"] == {"source": "file", "value": "hook-secret"}
-        assert hook["headers"] == {"Authorization": {"source": "file", "value": "Bearer bot-token"}}
-        section.get_by_role("button", name="Send a test").click()
-        expect(page.get_by_test_id("toast").filter(has_text="Test notification delivered")).to_be_visible()
+        assert hook["secret"]["present"] is True and hook["headers"]["Authorization"]["present"] is True
+        assert "hook-secret" not in json.dumps(stored) and "bot-token" not in json.dumps(stored)
+        # The stored secrets show as kept, not as values.
+        expect(section.get_by_label("Signing secret")).to_have_attribute("placeholder", "Saved — leave empty to keep")
         page.screenshot(animations="disabled", path=str(screenshots / "settings-notifications.png"), full_page=True)
         axe_check(page, "settings-notifications")
 
@@ -235,13 +210,241 @@ def test_notifications_and_concurrency_against_the_contract(browser: Any, live_s
         context.close()
 
 
+class _Receiver:
+    """A webhook receiver on 127.0.0.1 (as in tests/notifications/test_webhook.py)."""
+
+    def __init__(self) -> None:
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        from tests.fakes.server import ThreadedServer
+
+        self.received: list[dict[str, Any]] = []
+
+        async def hook(request: Request) -> JSONResponse:
+            self.received.append({"headers": dict(request.headers), "body": await request.body(),
+                                  "method": request.method})
+            return JSONResponse({"ok": True})
+
+        self.server = ThreadedServer(Starlette(routes=[Route("/hook", hook, methods=["POST", "PUT"])])).start()
+
+
+@pytest.fixture
+def webhook_server(tmp_path: Path, fake_openai: Any, spa_dist: Path) -> Iterator[tuple[ServerProcess, _Receiver]]:
+    """A live server allowed to deliver webhooks to loopback, and a receiver there."""
+    receiver = _Receiver()
+    env = server_env(tmp_path / "hook-codex", fake_openai, GPT_IMAGE_2_WEBHOOK_PRIVATE_NETWORKS="127.0.0.1/32")
+    proc = ServerProcess(env, static_dir=spa_dist, log=tmp_path / "hook-server.log").start()
+    try:
+        yield proc, receiver
+    finally:
+        proc.stop()
+        receiver.server.stop()
+
+
+def test_a_webhook_saved_in_the_ui_is_delivered_on_test(browser: Any, webhook_server: tuple[ServerProcess, _Receiver]) -> None:
+    server, receiver = webhook_server
+    context, page, errors = open_app(browser, server.url)
+    try:
+        page.goto(server.url + "/#/settings")
+        section = page.locator("#settings-notifications")
+        section.get_by_label("Send notifications").check()
+        section.get_by_role("button", name="Add webhook").click()
+        section.get_by_label("Name", exact=True).fill("Local hook")
+        section.get_by_label("URL").fill(f"{receiver.server.url}/hook")
+        section.get_by_label("Signing secret").fill("whsec-e2e-0123456789")
+        section.get_by_role("button", name="Save").click()
+        expect(page.get_by_test_id("toast").filter(has_text="Notifications saved")).to_be_visible()
+        assert receiver.received == []
+        section.get_by_role("button", name="Send a test").click()
+        expect(page.get_by_test_id("toast").filter(has_text="Test notification delivered")).to_be_visible(timeout=15_000)
+        assert len(receiver.received) == 1
+        got = receiver.received[0]
+        assert got["method"] == "POST"
+        assert got["headers"]["x-gpt-image-2-event"] == "job.completed"
+        assert got["headers"]["x-gpt-image-2-signature"]
+        assert json.loads(got["body"])["event"] == "job.completed"
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_storage_panel_saves_a_local_archive(page: Any, live_server: Any, screenshots: Path) -> None:
+    url = live_server.url
+    data_root = httpx.get(f"{url}/api/config-paths", timeout=5).json()["app_data_dir"]
+    section = page.locator("#settings-storage")
+    expect(page.get_by_role("link", name="Storage")).to_be_visible()
+    section.get_by_role("button", name="Add location").click()
+    target = section.get_by_test_id("storage-target").last
+    expect(target.get_by_label("Name")).to_have_value("target-1")
+
+    # Incomplete: no folder, no archive picked, a bad retention: blocked before sending.
+    section.get_by_label("Server first, cloud backup").check()
+    section.get_by_label("Cleanup").select_option("by_age")
+    section.get_by_label("Keep for (days)").fill("0")
+    section.get_by_role("button", name="Save").click()
+    expect(section.get_by_role("alert")).to_have_text("Storage settings are incomplete")
+    expect(target.get_by_text("Enter a folder.")).to_be_visible()
+    expect(section.get_by_text("Pick at least one target.")).to_be_visible()
+    expect(section.get_by_text("Enter a whole number from 1 to 36500.")).to_be_visible()
+    axe_check(page, "settings-storage-invalid", include="#settings-storage")
+    assert _config(url)["storage"]["targets"] == {}
+
+    # The server refuses a folder outside its data roots, and says why.
+    target.get_by_label("Folder on the server").fill("/etc/gpt-image-2-e2e")
+    section.get_by_role("checkbox", name="target-1").check()
+    section.get_by_label("Keep for (days)").fill("14")
+    section.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Could not save the storage settings")).to_be_visible()
+    assert _config(url)["storage"]["targets"] == {}
+
+    folder = f"{data_root}/archive-e2e"
+    target.get_by_label("Folder on the server").fill(folder)
+    target.get_by_role("button", name="Test").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Storage target is usable")).to_be_visible()
+    expect(section.get_by_text("Unsaved changes")).to_be_visible()
+    section.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Storage settings saved")).to_be_visible()
+    expect(section.get_by_text("Unsaved changes")).to_have_count(0)
+    storage = _config(url)["storage"]
+    assert storage["targets"]["target-1"]["type"] == "local"
+    assert storage["targets"]["target-1"]["directory"].endswith("archive-e2e")
+    assert storage["pipeline"]["mode"] == "mirror" and storage["pipeline"]["archives"] == ["target-1"]
+    assert storage["pipeline"]["cleanup"] == {"mode": "by_age", "retention_days": 14}
+    section.scroll_into_view_if_needed()
+    page.screenshot(animations="disabled", path=str(screenshots / "settings-storage.png"), full_page=True)
+    axe_check(page, "settings-storage", include="#settings-storage")
+
+
+def test_network_proxy_panel(page: Any, live_server: Any, screenshots: Path) -> None:
+    url = live_server.url
+    section = page.locator("#settings-proxy")
+    expect(section.get_by_role("radio", name="Follow system")).to_be_checked()
+    section.get_by_role("radio", name="Custom").check()
+    section.get_by_label("Proxy URL").fill("proxy.example:3128")
+    section.get_by_role("button", name="Save").click()
+    expect(section.get_by_role("alert")).to_contain_text("Enter an http, https, socks5 or socks5h URL")
+    assert _config(url)["proxy"]["mode"] == "system"
+    axe_check(page, "settings-proxy-invalid", include="#settings-proxy")
+
+    section.get_by_label("Proxy URL").fill("socks5h://me:pa55@127.0.0.1:1080")
+    section.get_by_label("Hosts that bypass the proxy").fill("localhost\n.internal.example, 10.0.0.0/8")
+    section.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Proxy settings saved")).to_be_visible()
+    proxy = _config(url)["proxy"]
+    assert proxy["mode"] == "custom" and proxy["url"].rstrip("/") == "socks5h://127.0.0.1:1080"
+    assert proxy["no_proxy"] == ["localhost", ".internal.example", "10.0.0.0/8"]
+    # The password is not echoed back.
+    expect(section.get_by_label("Proxy URL")).to_have_value(proxy["url"])
+    section.scroll_into_view_if_needed()
+    page.screenshot(animations="disabled", path=str(screenshots / "settings-proxy.png"), full_page=True)
+    axe_check(page, "settings-proxy", include="#settings-proxy")
+
+    section.get_by_role("radio", name="Direct").check()
+    section.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Proxy settings saved")).to_have_count(1)
+    for _ in range(50):
+        if _config(url)["proxy"]["mode"] == "none":
+            break
+        page.wait_for_timeout(100)
+    assert _config(url)["proxy"]["mode"] == "none"
+
+
+def test_logs_panel(page: Any, live_server: Any, screenshots: Path) -> None:
+    url = live_server.url
+    section = page.locator("#settings-logs")
+    expect(section.get_by_test_id("log-list")).to_contain_text("server.started")
+    logs_dir = httpx.get(f"{url}/api/logs", timeout=5).json()["logs_dir"]
+    expect(section).to_contain_text(logs_dir)
+
+    section.get_by_label("Verbose logging (debug)").check()
+    expect(page.get_by_test_id("toast").filter(has_text="Debug logging on")).to_be_visible()
+    assert _config(url)["logging"]["debug"] is True
+    section.get_by_role("button", name="Refresh").click()
+    expect(section.get_by_test_id("log-list")).to_contain_text("config.logging.saved")
+
+    section.get_by_label("Level").select_option("error")
+    expect(section.get_by_test_id("logs-empty")).to_be_visible()
+    section.get_by_label("Level").select_option("all")
+    expect(section.get_by_test_id("log-list")).to_be_visible()
+
+    section.get_by_role("button", name="Log directory").click()
+    expect(page.get_by_test_id("toast").filter(has_text=logs_dir)).to_be_visible()
+
+    with page.expect_download() as info:
+        section.get_by_role("button", name="Export").click()
+    download = info.value
+    assert download.suggested_filename.startswith("gpt-image-2-logs-")
+    assert download.suggested_filename.endswith(".jsonl")
+    lines = Path(download.path()).read_text().splitlines()
+    types = [json.loads(line)["type"] for line in lines]
+    assert "server.started" in types and "config.logging.saved" in types
+    section.scroll_into_view_if_needed()
+    page.screenshot(animations="disabled", path=str(screenshots / "settings-logs.png"), full_page=True)
+    axe_check(page, "settings-logs", include="#settings-logs")
+
+    section.get_by_label("Verbose logging (debug)").uncheck()
+    expect(page.get_by_test_id("toast").filter(has_text="Debug logging off")).to_be_visible()
+    assert _config(url)["logging"]["debug"] is False
+
+
+def test_provider_proxy_override_and_no_keychain(page: Any, live_server: Any, screenshots: Path) -> None:
+    url = live_server.url
+    page.get_by_role("button", name="Add provider").first.click()
+    dialog = page.get_by_role("dialog", name="Add a provider")
+    # HTTP mode: the server's keychain is not offered (spec/ui.md §9.1, §9.3).
+    expect(dialog.get_by_role("radio", name="Server config")).to_be_visible()
+    expect(dialog.get_by_role("radio", name="Keychain")).to_have_count(0)
+    dialog.get_by_label("Name").fill("via-proxy")
+    dialog.get_by_label("Base URL").fill(live_server.fake_openai.api_base)
+    dialog.get_by_label("API key").fill("sk-proxy-0123456789")
+    dialog.get_by_role("group", name="Network proxy").get_by_role("radio", name="Custom").check()
+    dialog.get_by_label("Proxy URL").fill("not a proxy")
+    dialog.get_by_role("button", name="Add provider").click()
+    expect(dialog.get_by_text("Enter an http, https, socks5 or socks5h URL")).to_be_visible()
+    assert "via-proxy" not in _config(url)["providers"]
+    dialog.get_by_label("Proxy URL").fill("http://u:secret@127.0.0.1:3128")
+    dialog.get_by_label("Hosts that bypass the proxy").fill("localhost")
+    page.screenshot(animations="disabled", path=str(screenshots / "settings-provider-proxy.png"))
+    axe_check(page, "settings-provider-proxy")
+    dialog.get_by_role("button", name="Add provider").click()
+    expect(page.get_by_test_id("toast").filter(has_text="via-proxy added")).to_be_visible()
+    proxy = _config(url)["providers"]["via-proxy"]["proxy"]
+    assert proxy["mode"] == "custom" and proxy["url"].rstrip("/") == "http://127.0.0.1:3128" and proxy["no_proxy"] == ["localhost"]
+
+    card = page.locator('[data-provider="via-proxy"]')
+    card.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog", name="Edit via-proxy")
+    expect(dialog.get_by_role("group", name="Network proxy").get_by_role("radio", name="Custom")).to_be_checked()
+    dialog.get_by_role("radio", name="Force direct").check()
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(dialog).to_have_count(0)
+    assert _config(url)["providers"]["via-proxy"]["proxy"]["mode"] == "none"
+
+    card.get_by_role("button", name="Edit").click()
+    dialog = page.get_by_role("dialog", name="Edit via-proxy")
+    dialog.get_by_role("radio", name="Follow global").check()
+    dialog.get_by_role("button", name="Save changes").click()
+    expect(dialog).to_have_count(0)
+    assert not _config(url)["providers"]["via-proxy"].get("proxy")
+
+
 def test_settings_on_a_phone(browser: Any, live_server: Any, screenshots: Path) -> None:
-    context, page, errors = open_app(browser, live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    context, page, errors = open_app(browser, live_server.url, viewport=PHONE, scheme="dark",
+                                     is_mobile=True, has_touch=True)
     try:
         page.goto(live_server.url + "/#/settings")
         expect(page.get_by_role("heading", name="Providers")).to_be_visible()
+        # Wait for the loaded panels, not their loading placeholders.
+        expect(page.locator("[data-provider]").first).to_be_visible()
+        expect(page.locator("#settings-notifications")).to_be_visible()
+        expect(page.locator("#settings-logs .skeleton")).to_have_count(0)
+        expect(page.locator(".skeleton")).to_have_count(0)
         no_horizontal_overflow(page)
         page.screenshot(animations="disabled", path=str(screenshots / "settings-phone.png"), full_page=True)
+        axe_check(page, "settings-phone-dark")
         assert errors == []
     finally:
         context.close()
