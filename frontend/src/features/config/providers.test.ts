@@ -29,6 +29,9 @@ describe("providers", () => {
     expect(regionModeOf(parseProvider("c", { type: "codex" }))).toBe("reference-hint");
     expect(regionModeOf(parseProvider("o", { type: "openai" }))).toBe("native-mask");
     expect(regionModeOf(parseProvider("x", { edit_region_mode: "none" }))).toBe("none");
+    expect(regionModeOf(parseProvider("gw", { type: "openai-compatible" }))).toBe("reference-hint");
+    expect(regionModeOf(parseProvider("gw", {}))).toBe("reference-hint");
+    expect(regionModeOf(parseProvider("gw", { type: "openai-compatible", edit_region_mode: "native-mask" }))).toBe("native-mask");
   });
 
   it("validates new provider names", () => {

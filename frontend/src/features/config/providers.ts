@@ -99,7 +99,9 @@ export function credentialSummary(p: ProviderView): { key: string; status: Crede
 export function regionModeOf(p: ProviderView | undefined): RegionMode {
   if (!p) return "native-mask";
   if (p.edit_region_mode) return p.edit_region_mode;
-  return p.type === "codex" ? "reference-hint" : "native-mask";
+  // as the server resolves it (providers/selection.py region_mode): only OpenAI's own
+  // API takes a mask unless the provider says so
+  return p.type === "openai" ? "native-mask" : "reference-hint";
 }
 
 /** Names the user may not take for a new provider (spec/ui.md §9.1). */

@@ -142,6 +142,12 @@ export function EditPage() {
           toast.show({ tone: "error", title: t("edit.region_unsupported") });
           return;
         }
+        if (regionMode !== "native-mask") {
+          // the server forwards a mask only to native-mask providers; soft-selection
+          // hints are not sent from the web UI yet
+          toast.show({ tone: "error", title: t("edit.region_soft_unavailable") });
+          return;
+        }
         const selection = editor.current?.selection();
         if (!selection || !hasSelection(selection)) {
           toast.show({ tone: "error", title: t("edit.no_selection") });
