@@ -145,6 +145,47 @@ def test_region_edit_sends_references_in_order_and_a_mask_of_the_first_ones_size
     page.screenshot(animations="disabled", path=str(screenshots / "edit-done.png"), full_page=True)
 
 
+def test_soft_selection_provider_gets_the_painted_target_as_one_more_reference(
+    browser: Any, live_server: Any, artwork: Any, images: dict[str, Path]
+) -> None:
+    """spec/ui.md §5.4: an OpenAI-compatible provider without precise masks edits a
+    region by soft selection: no mask, the target with green strokes appended."""
+    import httpx
+
+    saved = httpx.put(f"{live_server.url}/api/providers/gw", json={
+        "type": "openai-compatible", "api_base": live_server.fake_openai.api_base,
+        "credentials": {"api_key": {"source": "file", "value": "sk-gw-soft-0123456789"}},
+        "set_default": True}, timeout=10)
+    assert saved.status_code == 200, saved.text
+    context, page, errors = open_app(browser, live_server.url)
+    try:
+        page.goto(live_server.url + "/#/edit")
+        page.get_by_test_id("file-input").set_input_files([str(images["photo"])])
+        expect(page.get_by_test_id("ref-thumb")).to_have_count(1)
+        page.get_by_role("radio", name="Paint a region").check()
+        expect(page.get_by_text("Soft selection (hint)")).to_be_visible()
+        canvas = page.get_by_test_id("mask-canvas")
+        _paint(page, canvas, [(0.40, 0.35), (0.55, 0.40), (0.60, 0.55), (0.45, 0.60)])
+        page.get_by_label("What should the painted area become?").fill("a glass orb, soft")
+        with page.expect_request("**/api/images/edit") as request_info:
+            page.get_by_label("What should the painted area become?").press("Control+Enter")
+        body = json.loads(request_info.value.post_data)
+        assert "mask" not in body
+        hint = cv2.imdecode(np.frombuffer(base64.b64decode(body["selection_hint"]["data_base64"]),
+                                          np.uint8), cv2.IMREAD_UNCHANGED)
+        assert hint.shape[:2] == (640, 640)
+        b, g, r = (int(v) for v in hint[int(640 * 0.40), int(640 * 0.52), :3])
+        assert g > 150 and g > r + 60 and g > b + 60  # painted: green over the target
+        card = page.locator("article.live-card").first
+        expect(card).to_have_attribute("data-status", "completed", timeout=DONE_TIMEOUT)
+        edits = [r for r in live_server.fake_openai.requests
+                 if r["path"].endswith("/images/edits")]
+        assert [f["field"] for f in edits[-1]["files"]] == ["image[]", "image[]"]
+    finally:
+        context.close()
+    assert errors == [], f"uncaught errors in the page: {errors}"
+
+
 def test_whole_image_edit_and_the_tasks_drawer_shows_the_references(
     page: Any, live_server: Any, images: dict[str, Path]
 ) -> None:

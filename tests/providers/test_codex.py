@@ -303,6 +303,27 @@ async def test_edit_sends_references_as_input_images(
         assert response.json()["error"]["message"] == message
 
 
+async def test_soft_selection_hint_is_one_more_reference(
+    codex_api: httpx.AsyncClient, fake_codex: FakeCodex, codex_auth: CodexAuth
+) -> None:
+    """spec/web.md §7.5: Codex edits regions by soft selection, so the painted target
+    (``selection_hint``) goes to the provider as an extra reference after the others."""
+    target = png_bytes(32, 32, (10, 120, 200))
+    hint = png_bytes(32, 32, (0, 255, 0))
+    body = {"prompt": "make the marked part red",
+            "refs": [{"name": "t.png", "data_base64": base64.b64encode(target).decode()}],
+            "selection_hint": {"name": "hint.png",
+                               "data_base64": base64.b64encode(hint).decode()}}
+    job, _ = await run_job(codex_api, "/api/images/edit", body)
+    assert job["status"] == "completed", job["error"]
+    content = fake_codex.requests[-1]["json"]["input"][0]["content"]
+    images = [c["image_url"] for c in content if c["type"] == "input_image"]
+    assert images == ["data:image/png;base64," + base64.b64encode(target).decode(),
+                      "data:image/png;base64," + base64.b64encode(hint).decode()]
+    assert job["metadata"]["selection_hint"] is True
+    assert job["metadata"]["edit_region_mode"] == "reference-hint"
+
+
 async def test_configured_codex_provider_refresh_writes_config(
     codex_settings: Settings, fake_codex: FakeCodex, codex_home: Path
 ) -> None:

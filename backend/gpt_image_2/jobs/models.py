@@ -80,6 +80,11 @@ class EditRequest(GenerateRequest):
     mask: ImageUpload | None = Field(
         default=None, description="PNG with alpha, same size as refs[0] (native-mask providers)"
     )
+    selection_hint: ImageUpload | None = Field(
+        default=None,
+        description="The target with the selection painted on it (soft-selection providers): "
+                    "sent as one more reference image after refs",
+    )
 
 
 class RawRequest(BaseModel):

@@ -139,9 +139,26 @@ class JobService:
         check_options(spec.selection, moderation=request.moderation,
                       mask=request.mask is not None, input_fidelity=request.input_fidelity,
                       instructions=request.instructions)
+        refs = list(request.refs)
+        hinted = request.selection_hint is not None
+        if hinted:
+            # spec/web.md §7.5: a soft-selection provider sees the painted target as one
+            # more reference; a provider without region edits refuses it before any work
+            mode = spec.selection.edit_region_mode
+            if mode == "none":
+                raise AppError(
+                    "unsupported_option",
+                    "This provider does not support local (region) edits.",
+                    {"provider": spec.selection.resolved, "edit_region_mode": mode})
+            if mode == "reference-hint":
+                assert request.selection_hint is not None
+                refs.append(request.selection_hint)
+                check_reference_count(len(refs))
+            else:
+                hinted = False  # native-mask providers get the mask, not the hint
         settings = self.runner.settings
         inputs = await decode_uploads(
-            request.refs, request.mask, self.runner.http,
+            refs, request.mask, self.runner.http,
             max_bytes=settings.max_download_bytes, timeout=settings.request_timeout_seconds,
             user_agent=USER_AGENT,
         )
@@ -152,8 +169,9 @@ class JobService:
             "input_fidelity": request.input_fidelity,
             "ref_count": len(inputs.refs),
             "has_mask": inputs.mask is not None,
-            "selection_hint": False,
-            "edit_region_mode": spec.selection.edit_region_mode if inputs.mask else "none",
+            "selection_hint": hinted,
+            "edit_region_mode": spec.selection.edit_region_mode if inputs.mask or hinted
+            else "none",
         })
         return await self._enqueue(job_id, "images edit", spec.selection.resolved, meta,
                                    overrides, meta["updated_at"])

@@ -1241,6 +1241,8 @@ export interface components {
             refs: components["schemas"]["ImageUpload"][];
             /** @description PNG with alpha, same size as refs[0] (native-mask providers) */
             mask?: components["schemas"]["ImageUpload"] | null;
+            /** @description The target with the selection painted on it (soft-selection providers): sent as one more reference image after refs */
+            selection_hint?: components["schemas"]["ImageUpload"] | null;
         };
         /**
          * EmailSettings

@@ -6,6 +6,7 @@ import {
   exportMaskPng,
   hasSelection,
   invertSelection,
+  paintSelectionHint,
   pngSize,
   selectedPixelCount,
   selectionToMask,
@@ -130,5 +131,20 @@ describe("PNG export", () => {
     expect(pngSize(new Uint8Array([1, 2, 3]))).toBeNull();
     const png = await encodePng(blank(2, 3));
     expect(pngSize(png)).toEqual({ width: 2, height: 3 });
+  });
+});
+
+describe("paintSelectionHint", () => {
+  it("lays green over the selected pixels only and makes the result opaque", () => {
+    const target: Pixels = { width: 2, height: 1, data: new Uint8ClampedArray([100, 50, 200, 128, 10, 20, 30, 255]) };
+    const selection: Pixels = { width: 2, height: 1, data: new Uint8ClampedArray([0, 0, 0, 255, 0, 0, 0, 5]) };
+    const hint = paintSelectionHint(target, selection);
+    expect(Array.from(hint.data)).toEqual([40, 173, 80, 255, 10, 20, 30, 255]);
+  });
+
+  it("refuses a selection of another size", () => {
+    const a: Pixels = { width: 1, height: 1, data: new Uint8ClampedArray(4) };
+    const b: Pixels = { width: 2, height: 1, data: new Uint8ClampedArray(8) };
+    expect(() => paintSelectionHint(a, b)).toThrow(/same size/);
   });
 });

@@ -181,6 +181,33 @@ export async function encodePng(pixels: Pixels, options: { compress?: boolean } 
 }
 
 /** The mask PNG for a painted selection (same size as the selection layer). */
+/** Colour of the painted selection on a soft-selection hint (spec/ui.md §5.4). */
+export const HINT_RGB = [0, 255, 0] as const;
+
+/**
+ * The selection hint a soft-selection provider gets: ``target`` with the painted
+ * selection laid over it in green (60 % where selected, untouched elsewhere). Both
+ * are RGBA at the same size; the result is opaque.
+ */
+export function paintSelectionHint(target: Pixels, selection: Pixels, threshold = SELECTION_THRESHOLD): Pixels {
+  assertPixels(target);
+  assertPixels(selection);
+  if (target.width !== selection.width || target.height !== selection.height) {
+    throw new Error("target and selection must have the same size");
+  }
+  const out = new Uint8ClampedArray(target.data.length);
+  const t = target.data;
+  const s = selection.data;
+  for (let i = 0; i < t.length; i += 4) {
+    const on = s[i + 3]! > threshold;
+    for (let c = 0; c < 3; c++) {
+      out[i + c] = on ? Math.round(t[i + c]! * 0.4 + HINT_RGB[c]! * 0.6) : t[i + c]!;
+    }
+    out[i + 3] = 255;
+  }
+  return { width: target.width, height: target.height, data: out };
+}
+
 export async function exportMaskPng(selection: Pixels, options: { compress?: boolean } = {}): Promise<Uint8Array> {
   return encodePng(selectionToMask(selection), options);
 }

@@ -9,7 +9,7 @@ import { cx } from "../../components/cx";
 import { useI18n } from "../../i18n/useI18n";
 import { blobToBase64, bytesToBase64 } from "../../lib/bytes";
 import { useInbox } from "../../lib/inbox";
-import { exportMaskPng, hasSelection } from "../../lib/mask";
+import { encodePng, exportMaskPng, hasSelection, paintSelectionHint, type Pixels } from "../../lib/mask";
 import { isApplePlatform } from "../../lib/platform";
 import { readJson, writeJson } from "../../lib/storage";
 import { useProviders } from "../config/api";
@@ -58,7 +58,10 @@ export function EditPage() {
   const editor = useRef<MaskEditorHandle>(null);
   const providers = useProviders();
   const providerName = draft.provider || providers.effectiveDefault || "";
-  const regionMode = regionModeOf(providers.providers.find((p) => p.name === providerName));
+  const provider = providers.providers.find((p) => p.name === providerName);
+  const regionMode = regionModeOf(provider);
+  // the server refuses input fidelity for Codex (providers/options.py check_options)
+  const fidelityAllowed = provider?.type !== "codex";
 
   useEffect(() => writeJson(MODE_KEY, mode), [mode]);
   const refsRef = useRef(refs);
@@ -136,16 +139,10 @@ export function EditPage() {
         ...common.params,
         refs: await Promise.all(refs.map(async (r) => ({ name: r.name, data_base64: await blobToBase64(r.blob) }))),
       };
-      if (fidelity !== "auto") body.input_fidelity = fidelity;
+      if (fidelityAllowed && fidelity !== "auto") body.input_fidelity = fidelity;
       if (mode === "region") {
         if (regionMode === "none") {
           toast.show({ tone: "error", title: t("edit.region_unsupported") });
-          return;
-        }
-        if (regionMode !== "native-mask") {
-          // the server forwards a mask only to native-mask providers; soft-selection
-          // hints are not sent from the web UI yet
-          toast.show({ tone: "error", title: t("edit.region_soft_unavailable") });
           return;
         }
         const selection = editor.current?.selection();
@@ -153,7 +150,16 @@ export function EditPage() {
           toast.show({ tone: "error", title: t("edit.no_selection") });
           return;
         }
-        body.mask = { name: "mask.png", data_base64: bytesToBase64(await exportMaskPng(selection)) };
+        if (regionMode === "native-mask") {
+          body.mask = { name: "mask.png", data_base64: bytesToBase64(await exportMaskPng(selection)) };
+        } else if (refs[0]) {
+          const targetRef = refs[0];
+          // soft selection (spec/ui.md §5.4): the target with the strokes on it goes
+          // along as one more reference image
+          const target = await blobPixels(targetRef.blob, selection.width, selection.height);
+          const hint = await encodePng(paintSelectionHint(target, selection));
+          body.selection_hint = { name: "selection-hint.png", data_base64: bytesToBase64(hint) };
+        }
       }
       edit.mutate(body);
     } finally {
@@ -280,12 +286,14 @@ export function EditPage() {
               onSubmitShortcut={() => formRef.current?.requestSubmit()}
             />
             <ParamsFields draft={draft} update={update} />
-            <SegmentedControl
-              legend={t("field.input_fidelity")}
-              options={(["auto", "high", "low"] as const).map((v) => ({ value: v, label: t(`fidelity.${v}`) }))}
-              value={fidelity}
-              onChange={setFidelity}
-            />
+            {fidelityAllowed ? (
+              <SegmentedControl
+                legend={t("field.input_fidelity")}
+                options={(["auto", "high", "low"] as const).map((v) => ({ value: v, label: t(`fidelity.${v}`) }))}
+                value={fidelity}
+                onChange={setFidelity}
+              />
+            ) : null}
             {error ? <ErrorPanel title={t("edit.submit_failed")} error={error} live /> : null}
             <div className="compose__footer">
               <span className="kbd-hint" aria-hidden="true">
@@ -309,4 +317,21 @@ export function EditPage() {
       </div>
     </div>
   );
+}
+
+/** ``blob`` decoded and drawn at ``width`` x ``height`` as RGBA pixels. */
+async function blobPixels(blob: Blob, width: number, height: number): Promise<Pixels> {
+  const bitmap = await createImageBitmap(blob);
+  try {
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const g = canvas.getContext("2d");
+    if (!g) throw new Error("no 2D canvas");
+    g.drawImage(bitmap, 0, 0, width, height);
+    const data = g.getImageData(0, 0, width, height);
+    return { width, height, data: data.data };
+  } finally {
+    bitmap.close();
+  }
 }

@@ -279,7 +279,6 @@ export const en = {
   "edit.need_reference": "Add a reference image first",
   "edit.no_selection": "Paint the area to change first",
   "edit.region_unsupported": "This provider can't edit regions — pick another or use Whole image",
-  "edit.region_soft_unavailable": "This provider edits regions by soft selection, which the web UI can't send yet — use Whole image, or a provider with precise masks",
   "mask.toolbar": "Mask tools",
   "mask.brush": "Brush",
   "mask.eraser": "Eraser",

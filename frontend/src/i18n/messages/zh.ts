@@ -277,7 +277,6 @@ export const zh: Catalogue = {
   "edit.need_reference": "请先添加参考图",
   "edit.no_selection": "还没有选区",
   "edit.region_unsupported": "当前凭证不支持局部编辑",
-  "edit.region_soft_unavailable": "当前凭证使用软选区参考，网页端暂不支持提交——请改用整图编辑，或选择支持精确遮罩的凭证",
   "mask.toolbar": "遮罩工具",
   "mask.brush": "画笔",
   "mask.eraser": "橡皮",
