@@ -215,6 +215,20 @@ class Database:
             self.reader.dispose()
 
 
+def _set_pragmas(dbapi_conn: Any, *, busy_timeout_ms: int, checkpoints: bool) -> None:
+    """Every connection's settings. ``checkpoints=False`` for connections that commit
+    our writes: :meth:`Database._run_checkpoint` checkpoints for them."""
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    if not checkpoints:
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.close()
+
+
 def _sqlite_engine(url: str, *, writer: bool) -> Engine:
     engine = create_engine(
         url,
@@ -228,15 +242,8 @@ def _sqlite_engine(url: str, *, writer: bool) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-        cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA busy_timeout=0")  # waits are async retries (Database._retry)
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        if writer:
-            cursor.execute("PRAGMA wal_autocheckpoint=0")  # Database._committed does it
-        cursor.close()
+        # busy 0: waits on the loop are async retries (Database._retry)
+        _set_pragmas(dbapi_conn, busy_timeout_ms=0, checkpoints=not writer)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
@@ -255,14 +262,7 @@ def _offload_engine(url: str) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "connect")
     def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-        cursor = dbapi_conn.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA wal_autocheckpoint=0")  # Database._run_checkpoint does it
-        cursor.close()
+        _set_pragmas(dbapi_conn, busy_timeout_ms=BUSY_TIMEOUT_MS, checkpoints=False)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn: Any) -> None:

@@ -138,24 +138,15 @@ class JobService:
         spec = self.runner.select(request.provider, overrides)
         check_options(spec.selection, moderation=request.moderation,
                       mask=request.mask is not None, input_fidelity=request.input_fidelity,
-                      instructions=request.instructions)
-        refs = list(request.refs)
-        hinted = request.selection_hint is not None
-        if hinted:
-            # spec/web.md §7.5: a soft-selection provider sees the painted target as one
-            # more reference; a provider without region edits refuses it before any work
-            mode = spec.selection.edit_region_mode
-            if mode == "none":
-                raise AppError(
-                    "unsupported_option",
-                    "This provider does not support local (region) edits.",
-                    {"provider": spec.selection.resolved, "edit_region_mode": mode})
-            if mode == "reference-hint":
-                assert request.selection_hint is not None
-                refs.append(request.selection_hint)
-                check_reference_count(len(refs))
-            else:
-                hinted = False  # native-mask providers get the mask, not the hint
+                      instructions=request.instructions,
+                      selection_hint=request.selection_hint is not None)
+        # spec/web.md §7.5: a soft-selection provider sees the painted target as one more
+        # reference; native-mask providers get the mask instead
+        hint = request.selection_hint \
+            if spec.selection.edit_region_mode == "reference-hint" else None
+        hinted = hint is not None
+        refs = [*request.refs, hint] if hint is not None else list(request.refs)
+        check_reference_count(len(refs))
         settings = self.runner.settings
         inputs = await decode_uploads(
             refs, request.mask, self.runner.http,

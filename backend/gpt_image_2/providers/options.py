@@ -29,6 +29,7 @@ def check_options(
     mask: bool = False,
     input_fidelity: str | None = None,
     instructions: str | None = None,
+    selection_hint: bool = False,
 ) -> None:
     """Raise ``unsupported_option`` for an option the selected provider cannot honour.
 
@@ -44,6 +45,11 @@ def check_options(
         if input_fidelity is not None:
             raise AppError("unsupported_option",
                            "--input-fidelity is supported by the openai provider.")
+    if selection_hint and selection.edit_region_mode == "none":
+        raise AppError(
+            "unsupported_option", "This provider does not support local (region) edits.",
+            {"provider": selection.resolved, "edit_region_mode": selection.edit_region_mode},
+        )
     if mask and selection.edit_region_mode != "native-mask":
         raise AppError(
             "unsupported_option", "--mask requires a provider with native-mask region editing.",

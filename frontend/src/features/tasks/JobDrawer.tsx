@@ -7,7 +7,6 @@ import { retryJob } from "../../api/extra";
 import type { Job, JobEvent } from "../../api/types";
 import { outputUrl, refUrl } from "../../api/urls";
 import { Button } from "../../components/Button";
-import { useConfirm } from "../../components/Confirm";
 import { Dialog } from "../../components/Dialog";
 import { Icon } from "../../components/Icon";
 import { Spinner } from "../../components/Spinner";
@@ -73,7 +72,6 @@ export interface JobDrawerProps {
 export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
   const { t, locale } = useI18n();
   const toast = useToast();
-  const confirm = useConfirm();
   const queryClient = useQueryClient();
   const caps = useCapabilities();
   const detail = useJobDetail(jobId);
@@ -92,7 +90,7 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
 
   const canRetry = hasRoute(caps, "post", "/api/jobs/{job_id}/retry");
   const canRefs = hasRouteLike(caps, "get", /^\/api\/jobs\/\{[^}]+\}\/refs\/\{[^}]+\}$/);
-  const canDelete = hasRoute(caps, "delete", "/api/jobs/{job_id}");
+  const canDelete = imageActions.canDelete;
 
   const run = async (name: string, action: () => Promise<void>) => {
     setBusy(name);
@@ -245,18 +243,7 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
           busy={busy === "delete"}
           onClick={() =>
             void run("delete", async () => {
-              const ok = await confirm({
-                title: t("drawer.delete_title"),
-                description: t("drawer.delete_text"),
-                confirmLabel: t("action.delete"),
-                cancelLabel: t("action.cancel"),
-                danger: true,
-              });
-              if (!ok) return;
-              await unwrap(api.DELETE("/api/jobs/{job_id}", { params: { path: { job_id: job.id } } }));
-              invalidateJobs(queryClient);
-              toast.show({ tone: "success", title: t("drawer.deleted") });
-              onClose();
+              if (await imageActions.deleteJob(job)) onClose();
             })
           }
         >
