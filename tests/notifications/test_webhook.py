@@ -136,9 +136,14 @@ async def test_bad_url_and_missing_secret(hook: dict[str, Any]) -> None:
     async with httpx.AsyncClient() as http:
         notifier = WebhookNotifier(http)
         bad = await notifier.notify({"webhooks": [{**hook, "url": "ftp://x"}]}, JOB)
+        # a control character (a hand-edited config.json) is a failed delivery, not a crash
+        unparsable = await notifier.notify(
+            {"webhooks": [{**hook, "url": "http://\x1fx.test/hook"}]}, JOB, force=True)
         missing = await notifier.notify(
             {"webhooks": [{**hook, "secret": {"source": "env", "env": "NOPE_UNSET_VAR"}}]}, JOB)
     assert bad[0].message.startswith("notification_webhook_invalid")
+    assert unparsable[0].ok is False
+    assert unparsable[0].message.startswith("notification_webhook_invalid: Webhook URL is not")
     assert missing[0].message.startswith("credential_missing")
 
 

@@ -99,6 +99,18 @@ async def test_retry_refuses_running_and_unknown(api: httpx.AsyncClient,
     await wait_done(api, job["job_id"])
 
 
+@pytest.mark.parametrize("url", ["http://\x1fx.test/h", "https://a b.test/h", "http://x.test/h\n"])
+async def test_webhook_url_with_whitespace_or_control_characters_is_refused(
+    api: httpx.AsyncClient, url: str
+) -> None:
+    before = (await api.get("/api/notifications")).json()
+    response = await api.put("/api/notifications", json={
+        "enabled": True, "webhooks": [{"id": "w1", "url": url}]})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_argument"
+    assert (await api.get("/api/notifications")).json() == before  # nothing saved
+
+
 async def test_webhook_settings_keep_secrets_and_fire_on_completion(
     api: httpx.AsyncClient, hooks: Hooks
 ) -> None:

@@ -209,5 +209,9 @@ class WebhookNotifier:
             headers[SIGNATURE_HEADER] = sign(secret, timestamp, body)
         method = str(hook.get("method") or "POST").upper()
         seconds = timeout or max(1.0, float(hook.get("timeout_seconds") or 10))
-        return self.http.build_request(method, url, content=body, headers=headers,
-                                       timeout=seconds)
+        try:
+            return self.http.build_request(method, url, content=body, headers=headers,
+                                           timeout=seconds)
+        except httpx.InvalidURL as exc:  # e.g. a hand-edited config.json
+            raise AppError("notification_webhook_invalid",
+                           f"Webhook URL is not valid: {exc}") from exc

@@ -23,7 +23,8 @@ class Webhook(BaseModel):
     id: str = Field(min_length=1, max_length=100)
     name: str = ""
     enabled: bool = True
-    url: str = Field(pattern=r"^https?://", max_length=2000)
+    # no whitespace or control characters: httpx refuses them when sending
+    url: str = Field(pattern=r"^https?://[^\s\x00-\x1f\x7f]+$", max_length=2000)
     method: Literal["POST", "PUT", "PATCH"] = "POST"
     headers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     secret: dict[str, Any] | None = None
