@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse
+from filelock import FileLock
 
 __all__ = ["default_dist", "ensure_spa_built", "install_spa", "repo_frontend_dir"]
 
@@ -47,8 +48,23 @@ def ensure_spa_built(frontend: Path | None = None, *, force: bool = False) -> Pa
     index = dist / "index.html"
     if not (frontend / "package.json").is_file():
         return dist
-    if not force and index.is_file() and index.stat().st_mtime >= _newest_source_mtime(frontend):
+    if not force and _fresh(frontend, index):
         return dist
+    # Two processes starting at once (two `serve`s, parallel test sessions) would
+    # both run vite, and one would empty dist/ under the other: build under a lock
+    # and look again once it is held.
+    with FileLock(str(frontend / ".build.lock")):
+        if not force and _fresh(frontend, index):
+            return dist
+        _build(frontend)
+    return dist
+
+
+def _fresh(frontend: Path, index: Path) -> bool:
+    return index.is_file() and index.stat().st_mtime >= _newest_source_mtime(frontend)
+
+
+def _build(frontend: Path) -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise RuntimeError("npm is needed to build the web UI (install Node.js 20+).")
@@ -60,7 +76,6 @@ def ensure_spa_built(frontend: Path | None = None, *, force: bool = False) -> Pa
         proc = subprocess.run(cmd, cwd=frontend, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise RuntimeError(f"`npm {' '.join(cmd[1:])}` failed:\n{proc.stdout}\n{proc.stderr}")
-    return dist
 
 
 _MISSING_UI = """<!doctype html><html><head><meta charset="utf-8"><title>gpt-image-2</title></head>
