@@ -18,6 +18,10 @@ Only access tokens in ``valid_tokens`` are accepted (others get 401), so
 * ``LATEONLY`` → the image only in ``response.completed.response.output``
 * ``CRLF``     → the same stream with ``\\r\\n`` line endings and a split ``data:`` event
 
+``script`` scripts the next answers of the responses endpoint after the token
+check, one entry per request, as for the fake OpenAI (``tests/fakes/openai.py``):
+``{"status": 429, "headers": {"Retry-After": "3"}}`` or ``{"sleep": 2.0}``.
+
 ``token_mode`` selects the token endpoint's answer: ``ok`` (rotate tokens),
 ``error`` (HTTP 400), ``badjson`` or ``noaccess``.
 """
@@ -38,6 +42,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route
 
 from .images import png_bytes
+from .openai import play_step
 from .server import ThreadedServer
 
 __all__ = ["ACCOUNT_ID", "FakeCodex", "make_jwt"]
@@ -66,6 +71,7 @@ class FakeCodex:
         self.requests: list[dict[str, Any]] = []
         self.token_requests: list[dict[str, Any]] = []
         self.calls: Counter[str] = Counter()
+        self.script: list[dict[str, Any]] = []
         self.valid_tokens: set[str] = set()
         self.refresh_tokens: set[str] = set()
         self.token_mode = "ok"
@@ -90,6 +96,7 @@ class FakeCodex:
         self.requests.clear()
         self.token_requests.clear()
         self.calls.clear()
+        self.script.clear()
         self.valid_tokens.clear()
         self.refresh_tokens.clear()
         self.token_mode = "ok"
@@ -148,6 +155,10 @@ class FakeCodex:
             return JSONResponse({"detail": "Unauthorized"}, status_code=401)
         prompt = _prompt(body)
         self.calls[prompt] += 1
+        if self.script:
+            scripted = await play_step(self.script.pop(0))
+            if scripted is not None:
+                return scripted
         if "FAIL500" in prompt or ("FLAKY" in prompt and self.calls[prompt] == 1):
             return JSONResponse({"detail": "upstream exploded"}, status_code=500)
         crlf = "CRLF" in prompt

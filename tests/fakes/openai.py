@@ -11,6 +11,12 @@ Behaviour is chosen by the prompt so tests read naturally:
 * ``NOIMAGE``  → ``data: []``;  ``BADJSON`` → a non-JSON 200 body
 * ``TWO``      → two images
 
+Tests can also script the next answers: each entry of ``script`` is used by one
+image request, in order, before the prompt is looked at: ``{"status": 503,
+"headers": {"Retry-After": "7"}}`` answers that status (with an OpenAI error body
+unless ``body`` is given), ``{"sleep": 2.0}`` waits first (client timeouts) and
+then answers normally. An empty script means the prompt decides.
+
 Everything received is recorded in ``requests`` (headers, JSON body or parsed
 multipart form with per-file name/type/size); ``max_in_flight`` tracks the
 highest number of concurrent image requests.
@@ -32,7 +38,7 @@ from starlette.routing import Route
 from .images import png_bytes
 from .server import ThreadedServer
 
-__all__ = ["FakeOpenAI"]
+__all__ = ["FakeOpenAI", "play_step"]
 
 EDIT_TEXT_FIELDS = {
     "model", "prompt", "size", "quality", "background", "output_format", "output_compression",
@@ -48,6 +54,7 @@ class FakeOpenAI:
         self.in_flight = 0
         self.max_in_flight = 0
         self.calls: Counter[str] = Counter()
+        self.script: list[dict[str, Any]] = []
         self.image = png_bytes()
         app = Starlette(
             routes=[
@@ -70,6 +77,7 @@ class FakeOpenAI:
     def reset(self) -> None:
         self.requests.clear()
         self.calls.clear()
+        self.script.clear()
         self.in_flight = 0
         self.max_in_flight = 0
         self.latency = 0.0
@@ -131,6 +139,10 @@ class FakeOpenAI:
                 await asyncio.sleep(self.latency)
             if "SLOW" in prompt:
                 await asyncio.sleep(self.slow_seconds)
+            if self.script:
+                scripted = await play_step(self.script.pop(0))
+                if scripted is not None:
+                    return scripted
             auth = request.headers.get("authorization", "")
             if not auth.startswith("Bearer ") or len(auth) < 12:
                 return JSONResponse({"error": {"message": "Missing bearer token",
@@ -169,3 +181,16 @@ class FakeOpenAI:
             })
         finally:
             self.in_flight -= 1
+
+
+async def play_step(step: dict[str, Any]) -> Response | None:
+    """One scripted answer (see the module docstring); None: answer normally."""
+    if step.get("sleep"):
+        await asyncio.sleep(float(step["sleep"]))
+    if "status" not in step:
+        return None
+    status = int(step["status"])
+    body = step.get("body", {"error": {"message": f"scripted {status}",
+                                       "type": "server_error" if status >= 500
+                                       else "invalid_request_error"}})
+    return JSONResponse(body, status_code=status, headers=step.get("headers"))

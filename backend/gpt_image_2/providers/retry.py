@@ -2,8 +2,10 @@
 
 Retryable: an upstream status of 429 or >= 500, or no status with code
 ``network_error`` / ``request_failed`` / ``refresh_failed``. The delay before
-retry *r* is ``base * 2**(r-1)``, or the upstream's ``Retry-After`` when it is
-given (capped at 60 s). Every retry emits ``retry_scheduled``.
+retry *r* is ``base * 2**(r-1)`` (1 s, 2 s, 4 s by default), or the upstream's
+``Retry-After`` (seconds or an HTTP date) when it is given, capped at 60 s; the
+reference ignores ``Retry-After`` (docs/decisions/0001-service-core.md, item 8).
+Every retry emits ``retry_scheduled`` and then waits through :data:`sleep`.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from typing import TypeVar
 from ..errors import AppError
 from .base import EmitFn, progress
 
-__all__ = ["RetryPolicy", "is_retryable", "parse_retry_after", "with_retries"]
+__all__ = ["RetryPolicy", "is_retryable", "parse_retry_after", "sleep", "with_retries"]
 
 T = TypeVar("T")
 MAX_RETRY_AFTER_SECONDS = 60.0
 _RETRYABLE_CODES = frozenset({"network_error", "request_failed", "refresh_failed"})
+
+sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+"""How the loop waits between attempts (looked up per retry, so tests can record delays)."""
 
 
 @dataclass(frozen=True)
@@ -30,8 +35,14 @@ class RetryPolicy:
 
     def delay_for(self, retry_number: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(max(retry_after, 0.0), MAX_RETRY_AFTER_SECONDS)
-        return float(self.base_delay_seconds * (2 ** (retry_number - 1)))
+            return _whole(min(max(retry_after, 0.0), MAX_RETRY_AFTER_SECONDS))
+        return _whole(float(self.base_delay_seconds * (2 ** (retry_number - 1))))
+
+
+def _whole(seconds: float) -> float:
+    """A whole number of seconds as an ``int`` so events carry ``1``, not ``1.0``
+    (spec/protocol.md §3.4)."""
+    return int(seconds) if seconds.is_integer() else seconds
 
 
 def is_retryable(error: AppError) -> bool:
@@ -89,4 +100,4 @@ async def with_retries(
                     status_code=error.upstream_status,
                 ),
             )
-            await asyncio.sleep(delay)
+            await sleep(delay)
