@@ -88,7 +88,17 @@ async def decode_uploads(
             raise InvalidArgument("The mask must be a PNG with an alpha channel.",
                                   {"field": "mask", "rule": "png_alpha"})
         mask_size, ref_size = image_size(data), image_size(images[0].data)
-        if ref_size is not None and mask_size != ref_size:
+        if ref_size is None or mask_size is None:
+            # An unreadable header must not let a mask of any size through.
+            unreadable = "refs[0]" if ref_size is None else "mask"
+            raise InvalidArgument(
+                "The mask must have the same size as the first reference image, and the "
+                f"size of {unreadable} cannot be read from its header.",
+                {"field": unreadable, "rule": "mask_size",
+                 "mask": list(mask_size or ()) or None,
+                 "reference": list(ref_size or ()) or None},
+            )
+        if mask_size != ref_size:
             raise InvalidArgument(
                 "The mask must have the same size as the first reference image.",
                 {"field": "mask", "rule": "mask_size",
