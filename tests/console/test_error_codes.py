@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import functools
 import json
+import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -148,3 +153,79 @@ async def test_bad_base64_data_url_ref(api: httpx.AsyncClient) -> None:
     response = await api.post("/api/images/edit", json={
         "prompt": "x", "refs": [{"data_base64": "data:image/png;base64,@@@"}]})
     assert response.json()["error"]["code"] == "invalid_base64"
+
+
+async def test_auth_file_removed_while_a_job_runs_is_auth_missing(
+    codex_api: httpx.AsyncClient, fake_codex: FakeCodex, codex_auth: CodexAuth
+) -> None:
+    """The Codex app signs out (auth.json is deleted) while a request is in flight; the
+    401 that follows refreshes, and writing the new tokens finds no file to update."""
+    release = threading.Event()
+    fake_codex.script[:] = [{"hold": release, "status": 401}]
+    response = await codex_api.post("/api/images/generate", json={"prompt": "x"})
+    assert response.status_code == 200, response.text
+    job_id = response.json()["job_id"]
+    try:
+        for _ in range(3000):  # until the request is held by the fake
+            if fake_codex.requests:
+                break
+            await asyncio.sleep(0.01)
+        assert fake_codex.requests, "the request never reached the fake"
+        codex_auth.path.unlink()
+    finally:
+        release.set()
+    events = []
+    async with codex_api.stream("GET", f"/api/jobs/{job_id}/events") as stream:
+        async for line in stream.aiter_lines():
+            if line.startswith("data:"):
+                events.append(json.loads(line[5:].strip()))
+    job = (await codex_api.get(f"/api/jobs/{job_id}")).json()["job"]
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == "auth_missing"
+    assert job["error"]["message"] == f"Auth file not found: {codex_auth.path}"
+    assert job["error"]["detail"] == {"auth_file": str(codex_auth.path)}
+    assert len(fake_codex.token_requests) == 1 and len(fake_codex.requests) == 1
+    assert "retry_scheduled" not in [e["type"] for e in events]
+    assert not codex_auth.path.exists()  # a signed-out session is not written back
+
+
+@pytest.fixture
+def config_lock_holder(codex_home: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding ``config.json.lock`` until its stdin closes."""
+    lock = shared(codex_home) / "config.json.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys\nfrom filelock import FileLock\nlock = FileLock(sys.argv[1])\n"
+         "lock.acquire()\nprint('held', flush=True)\nsys.stdin.read()\n", str(lock)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdin is not None
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield holder
+    finally:
+        if not holder.stdin.closed:
+            holder.stdin.close()
+        holder.wait(timeout=10)
+
+
+def test_config_lock_held_by_another_process_is_lock_timeout(
+    cli: Cli, codex_home: Path, monkeypatch: pytest.MonkeyPatch,
+    config_lock_holder: subprocess.Popen[str]
+) -> None:
+    from gpt_image_2.config import store
+    from gpt_image_2.fsutil import interprocess_lock
+
+    # the real lock and wait, only shorter than the shipped 30 s
+    monkeypatch.setattr(store, "interprocess_lock",
+                        functools.partial(interprocess_lock, timeout=0.3))
+    code, payload = cli("config", "add-provider", "--name", "gw")
+    assert (code, payload["error"]["code"]) == (1, "lock_timeout")
+    assert payload["error"]["message"] == "Another process is still updating config.json."
+    lock_file = codex_home / "gpt-image-2-skill" / "config.json.lock"
+    assert payload["error"]["detail"] == {"lock_file": str(lock_file)}
+    assert not (codex_home / "gpt-image-2-skill" / "config.json").exists()
+    assert config_lock_holder.stdin is not None
+    config_lock_holder.stdin.close()  # the other process finishes and lets go
+    config_lock_holder.wait(timeout=10)
+    code, payload = cli("config", "add-provider", "--name", "gw")
+    assert code == 0, payload

@@ -15,7 +15,9 @@ Tests can also script the next answers: each entry of ``script`` is used by one
 image request, in order, before the prompt is looked at: ``{"status": 503,
 "headers": {"Retry-After": "7"}}`` answers that status (with an OpenAI error body
 unless ``body`` is given), ``{"sleep": 2.0}`` waits first (client timeouts) and
-then answers normally. An empty script means the prompt decides.
+then answers normally, ``{"hold": threading.Event()}`` waits until the test sets
+the event (something changes while the request is in flight). An empty script
+means the prompt decides.
 
 Everything received is recorded in ``requests`` (headers, JSON body or parsed
 multipart form with per-file name/type/size); ``max_in_flight`` tracks the
@@ -185,6 +187,9 @@ class FakeOpenAI:
 
 async def play_step(step: dict[str, Any]) -> Response | None:
     """One scripted answer (see the module docstring); None: answer normally."""
+    hold = step.get("hold")
+    if hold is not None:  # a threading.Event the test sets when the answer may go out
+        await asyncio.to_thread(hold.wait, 30)
     if step.get("sleep"):
         await asyncio.sleep(float(step["sleep"]))
     if "status" not in step:
