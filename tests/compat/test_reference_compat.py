@@ -239,17 +239,68 @@ REJECTED = ["100x100", "1000x1000", "800x800", "3840x2176", "2896x2896", "3840x1
             "2048x512", "4096x1024", "0x1024", "1k", "abc", "1024x1024x1", "1024 x 1024", ""]
 
 
+# The reference names the broken size rule only by its parser message; ours carries the
+# same text as ``error.message`` and names the rule in ``error.detail.rule``. The mapping
+# is docs/decisions/0008-size-rule-names.md.
+SIZE_RULE_BY_MESSAGE = {
+    "Image size must be auto, 2K, 4K, or WIDTHxHEIGHT.": "format",
+    "Image size must use positive width and height values.": "positive",
+    "Image size must use width and height values that are multiples of 16.": "multiple_of_16",
+    "Image size supports a maximum edge of 3840px.": "max_edge",
+    "Image size supports at least 655360 total pixels.": "min_pixels",
+    "Image size supports up to 8294400 total pixels.": "max_pixels",
+    "Image size supports a maximum aspect ratio of 3:1.": "max_aspect",
+}
+
+
+def reference_size_rule(size: str, message: str) -> str:
+    """The rule text of the reference's parser error for ``--size``."""
+    head = f"error: invalid value '{size}' for '--size <SIZE>': "
+    tail = "\n\nFor more information, try '--help'.\n"
+    assert message.startswith(head) and message.endswith(tail), message
+    return message[len(head):-len(tail)]
+
+
 def test_size_errors(sides: tuple[Side, Side], fake_openai: FakeOpenAI) -> None:
     """Deviation: ours is invalid_argument (exit 1, detail.rule) where the reference has a
-    parser-level invalid_command (exit 2); the rule's message is the same text."""
+    parser-level invalid_command (exit 2); the rule's message is the same text, and
+    ``detail.rule`` is the documented name of the rule the reference's text states."""
+    rules = set()
     for size in REJECTED:
         ours, theirs = both(sides, *gateway(fake_openai), "images", "generate", "--prompt",
                             "x", "--out", "x.png", "--size", size, env={"OPENAI_API_KEY": KEY})
         assert (theirs.code, theirs.payload["error"]["code"]) == (2, "invalid_command"), size
         assert (ours.code, ours.payload["error"]["code"]) == (1, "invalid_argument"), size
-        assert ours.payload["error"]["message"] in theirs.payload["error"]["message"], size
-        assert ours.payload["error"]["detail"]["rule"]
+        their_rule = reference_size_rule(size, theirs.payload["error"]["message"])
+        assert ours.payload["error"]["message"] == their_rule, size
+        assert ours.payload["error"]["detail"] == {
+            "rule": SIZE_RULE_BY_MESSAGE[their_rule], "size": size}, size
+        rules.add(SIZE_RULE_BY_MESSAGE[their_rule])
+    assert rules == set(SIZE_RULE_BY_MESSAGE.values())  # every rule was broken once
     assert fake_openai.requests == []
+
+
+@pytest.mark.parametrize(("provider", "code"), [
+    ("auto", "provider_unavailable"), ("openai", "api_key_missing"),
+    ("codex", "access_token_missing"), ("nope", "provider_unknown")])
+def test_doctor_without_a_usable_provider(sides: tuple[Side, Side], fake_openai: FakeOpenAI,
+                                          provider: str, code: str) -> None:
+    """No key, no auth.json, no config: doctor still succeeds on both sides and reports
+    the same ``provider_selection`` error."""
+    ours, theirs = both(sides, *gateway(fake_openai), "--provider", provider, "doctor")
+    assert ours.code == theirs.code == 0
+    assert ours.payload["ok"] is theirs.payload["ok"]
+    mine, ref = ours.payload["provider_selection"], theirs.payload["provider_selection"]
+    assert mine["error"]["code"] == ref["error"]["code"] == code
+    for key in ("requested", "resolved", "reason"):
+        assert mine[key] == ref[key], key
+    mine_error = json.loads(json.dumps(mine["error"]).replace(str(sides[0].home), "<home>"))
+    ref_error = json.loads(json.dumps(ref["error"]).replace(str(sides[1].home), "<home>"))
+    assert key_gaps(mine_error, ref_error) == []
+    if code == "api_key_missing":  # decisions/0008: the loader's detail, in doctor too
+        assert ref_error["detail"] is None
+        ref_error["detail"] = {"env_var": "OPENAI_API_KEY", "provider": "openai"}
+    assert mine_error == ref_error
 
 
 @pytest.mark.parametrize("size", ["816x816", " 2K ", "4K", "auto", "01024X1024", "2880x2880"])

@@ -68,8 +68,9 @@ async def doctor(
         spec = select_provider(req, inputs)
         selection = {**spec.selection.to_dict(), "error": None}
     except AppError as error:
+        # ``detail`` is always present (null when there is none), as the reference prints it
         selection = {"requested": req, "resolved": None, "reason": None,
-                     "error": redact(error.to_dict())}
+                     "error": redact({"detail": None, **error.to_dict()})}
     async def via(entry: Any, url: str) -> dict[str, Any]:
         label = _proxy_label(config, entry)
         try:
