@@ -1,12 +1,14 @@
 /**
  * Toasts: short messages in a polite live region (errors are assertive).
  * `useToast()` returns `show`, which replaces a toast with the same id —
- * so "Preparing ZIP…" can turn into "ZIP downloaded" in place.
+ * so "Preparing ZIP…" can turn into "ZIP downloaded" in place. A toast
+ * about an image (a finished job) can show it as its icon.
  */
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
 import { cx } from "./cx";
 import { Icon, type IconName } from "./Icon";
 import { Spinner } from "./Spinner";
+import "./Toast.css";
 
 export type ToastTone = "info" | "success" | "error" | "loading";
 
@@ -18,6 +20,8 @@ export interface ToastInput {
   /** Milliseconds; loading toasts stay until replaced. */
   duration?: number;
   action?: { label: string; onClick: () => void };
+  /** A thumbnail shown instead of the tone's icon (decorative: the text says what it is). */
+  image?: string;
 }
 
 interface ToastItem extends ToastInput {
@@ -73,7 +77,11 @@ export function ToastProvider({ children, closeLabel }: { children: ReactNode; c
 
   const render = (t: ToastItem) => (
     <div key={t.id} className={cx("toast", `toast--${t.tone}`)} data-testid="toast">
-      <span className="toast__icon">{t.tone === "loading" ? <Spinner size={16} /> : <Icon name={TONE_ICON[t.tone]} size={17} />}</span>
+      {t.image ? (
+        <ToastThumb src={t.image} fallback={<Icon name={t.tone === "loading" ? "image" : TONE_ICON[t.tone]} size={17} />} />
+      ) : (
+        <span className="toast__icon">{t.tone === "loading" ? <Spinner size={16} /> : <Icon name={TONE_ICON[t.tone]} size={17} />}</span>
+      )}
       <div className="toast__body">
         <p className="toast__title">{t.title}</p>
         {t.description ? <p className="toast__text">{t.description}</p> : null}
@@ -108,6 +116,17 @@ export function ToastProvider({ children, closeLabel }: { children: ReactNode; c
         </div>
       </div>
     </ToastContext.Provider>
+  );
+}
+
+/** The image as the toast's icon; the tone's icon again if it cannot load. */
+function ToastThumb({ src, fallback }: { src: string; fallback: ReactNode }) {
+  const [broken, setBroken] = useState(false);
+  if (broken) return <span className="toast__icon">{fallback}</span>;
+  return (
+    <span className="toast__icon toast__thumb checkerboard">
+      <img src={src} alt="" decoding="async" onError={() => setBroken(true)} />
+    </span>
   );
 }
 

@@ -71,6 +71,8 @@ export function JobNotifier() {
     const prompt = jobParams(job).prompt ?? "";
     const size = jobParams(job).size;
     const open = () => navigate("tasks", job.id);
+    const first = [...job.outputs].sort((a, b) => a.index - b.index)[0];
+    const thumbnail = first ? outputUrl(job.id, first.index) : undefined;
     let title: string;
     let description: string;
     let tone: "success" | "error" | "info";
@@ -95,13 +97,14 @@ export function JobNotifier() {
         description: description || undefined,
         action: { label: t("action.view"), onClick: open },
         duration: 8000,
+        // A finished job's first image is the toast's icon (spec/ui.md §7).
+        image: tone === "success" ? thumbnail : undefined,
       });
     }
     if (plan.system) {
-      const first = [...job.outputs].sort((a, b) => a.index - b.index)[0];
       showSystemNotification(title, {
         body: description,
-        icon: first ? outputUrl(job.id, first.index) : undefined,
+        icon: thumbnail,
         tag: `job-${job.id}`,
         onClick: open,
       });

@@ -9,7 +9,8 @@ import { jobParams } from "../../lib/jobs";
 import { dimensionsOf } from "../../lib/size";
 import { seededGradient } from "./placeholder";
 import { useImageActions, type ImageActions } from "./imageActions";
-import { useImageTarget } from "./imageFocus";
+import { useImageTarget, type ImageTarget } from "./imageFocus";
+import { useImageMenu, type ImageMenu } from "./ImageMenu";
 import { ImageToolbar } from "./ImageToolbar";
 import { useQuickLook } from "./QuickLook";
 
@@ -33,10 +34,11 @@ interface OutputImageProps {
   output: JobOutput;
   total: number;
   actions: ImageActions;
+  menu: ImageMenu;
   onQuickLook: () => void;
 }
 
-function OutputImage({ job, output, total, actions, onQuickLook }: OutputImageProps) {
+function OutputImage({ job, output, total, actions, menu, onQuickLook }: OutputImageProps) {
   const { t, locale } = useI18n();
   const [attempt, setAttempt] = useState(0);
   const [loaded, setLoaded] = useState(false);
@@ -51,10 +53,11 @@ function OutputImage({ job, output, total, actions, onQuickLook }: OutputImagePr
   const fileName = `${job.id}-${output.index + 1}.${extensionOf(output, params.format)}`;
   const width = natural?.w ?? dims?.width;
   const height = natural?.h ?? dims?.height;
-  const target = useImageTarget(broken ? null : { job, output, actions, quickLook: onQuickLook });
+  const image: ImageTarget | null = broken ? null : { job, output, actions, quickLook: onQuickLook };
+  const target = useImageTarget(image);
 
   return (
-    <figure className="output" {...target}>
+    <figure className="output" {...target} {...menu.bind(image)}>
       <div
         className={cx("output__frame", loaded && "is-loaded")}
         style={frameStyle(natural ? { width: natural.w, height: natural.h } : dims, loaded ? undefined : seededGradient(job.id))}
@@ -80,7 +83,16 @@ function OutputImage({ job, output, total, actions, onQuickLook }: OutputImagePr
             />
           </button>
         )}
-        {broken ? null : <ImageToolbar job={job} output={output} actions={actions} onQuickLook={onQuickLook} className="output__toolbar" />}
+        {broken ? null : (
+          <ImageToolbar
+            job={job}
+            output={output}
+            actions={actions}
+            onQuickLook={onQuickLook}
+            onMenu={(button) => menu.openFrom({ job, output, actions, quickLook: onQuickLook }, button)}
+            className="output__toolbar"
+          />
+        )}
       </div>
       <figcaption className="output__caption">
         <span className="output__facts">
@@ -101,14 +113,16 @@ function OutputImage({ job, output, total, actions, onQuickLook }: OutputImagePr
 export function JobOutputs({ job }: { job: Job }) {
   const actions = useImageActions();
   const quickLook = useQuickLook();
+  const menu = useImageMenu();
   const outputs = [...job.outputs].sort((a, b) => a.index - b.index);
   if (outputs.length === 0) return null;
   return (
     <div className={cx("outputs", outputs.length > 1 && "outputs--grid")}>
       {outputs.map((output, i) => (
-        <OutputImage key={output.index} job={job} output={output} total={outputs.length} actions={actions} onQuickLook={() => quickLook.open(job, i)} />
+        <OutputImage key={output.index} job={job} output={output} total={outputs.length} actions={actions} menu={menu} onQuickLook={() => quickLook.open(job, i)} />
       ))}
       {quickLook.element}
+      {menu.element}
     </div>
   );
 }

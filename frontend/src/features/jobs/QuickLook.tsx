@@ -2,18 +2,20 @@
  * Quick Look (spec/ui.md §8.3): a full-screen viewer for a job's images.
  * A modal <dialog> (focus stays inside, the page behind is inert, focus
  * returns on close); Esc or Space closes, ←/→ switch between the job's
- * images, and the shown image is the target of the image shortcuts.
+ * images, and the shown image is the target of the image shortcuts and
+ * carries the image menu.
  */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import type { Job } from "../../api/types";
 import { outputUrl } from "../../api/urls";
 import { Dialog } from "../../components/Dialog";
-import { Icon } from "../../components/Icon";
 import { cx } from "../../components/cx";
 import { useI18n } from "../../i18n/useI18n";
 import { jobParams } from "../../lib/jobs";
 import { useImageActions } from "./imageActions";
-import { clearFocusedImage, setFocusedImage, useImageShortcuts } from "./imageFocus";
+import { clearFocusedImage, setFocusedImage, useImageShortcuts, type ImageTarget } from "./imageFocus";
+import { useImageMenu } from "./ImageMenu";
+import { ImageNav } from "./ImageNav";
 import { ImageToolbar } from "./ImageToolbar";
 
 /** A, B, C… then #27, #28… */
@@ -59,6 +61,7 @@ interface QuickLookProps {
 function QuickLook({ job, index, open, onIndex, onClose }: QuickLookProps) {
   const { t } = useI18n();
   const actions = useImageActions();
+  const menu = useImageMenu();
   const panel = useRef<HTMLDivElement>(null);
   const outputs = job ? [...job.outputs].sort((a, b) => a.index - b.index) : [];
   const i = Math.min(index, Math.max(0, outputs.length - 1));
@@ -82,6 +85,8 @@ function QuickLook({ job, index, open, onIndex, onClose }: QuickLookProps) {
       const dialog = panel.current?.closest("dialog");
       const focus = document.activeElement;
       if (e.defaultPrevented || !dialog || !(focus === document.body || dialog.contains(focus))) return;
+      // The image menu handles its own keys.
+      if (focus instanceof Element && focus.closest('[role="menu"]')) return;
       if (e.key === "Tab" && !e.ctrlKey && !e.metaKey && !e.altKey) {
         trapTab(dialog, e);
         return;
@@ -112,6 +117,8 @@ function QuickLook({ job, index, open, onIndex, onClose }: QuickLookProps) {
   }, [open]);
 
   const prompt = job ? (jobParams(job).prompt ?? "") : "";
+  const target: ImageTarget | null =
+    job && output ? { job, output, actions, onDeleted: () => latest.current.onClose(), onNavigate: () => latest.current.onClose() } : null;
   return (
     <Dialog
       open={open && job !== null && output !== undefined}
@@ -120,27 +127,22 @@ function QuickLook({ job, index, open, onIndex, onClose }: QuickLookProps) {
       description={outputs.length > 1 ? t("drawer.title_n", { letter: outputLetter(i), i: i + 1, n: outputs.length }) : prompt.slice(0, 120) || undefined}
       closeLabel={t("action.close")}
       className="quick-look"
-      headerExtra={job && output ? <ImageToolbar job={job} output={output} actions={actions} className="quick-look__toolbar" /> : null}
+      headerExtra={
+        job && output && target ? (
+          <ImageToolbar job={job} output={output} actions={actions} onMenu={(button) => menu.openFrom(target, button)} className="quick-look__toolbar" />
+        ) : null
+      }
     >
       {job && output ? (
         <div ref={panel} className="quick-look__body" data-testid="quick-look" data-index={i}>
-          <div ref={stage} className="quick-look__stage checkerboard" tabIndex={-1}>
+          <div ref={stage} className="quick-look__stage checkerboard" tabIndex={-1} {...menu.bind(target)}>
             <img
               key={output.index}
               src={outputUrl(job.id, output.index)}
               alt={prompt ? `${t("drawer.image_alt", { letter: outputLetter(i) })}: ${prompt}` : t("drawer.image_alt", { letter: outputLetter(i) })}
               className="quick-look__img"
             />
-            {outputs.length > 1 ? (
-              <>
-                <button type="button" className="quick-look__nav is-prev" onClick={() => onIndex((i - 1 + outputs.length) % outputs.length)} aria-label={t("drawer.prev")} aria-keyshortcuts="ArrowLeft">
-                  <Icon name="chevronLeft" size={22} />
-                </button>
-                <button type="button" className="quick-look__nav is-next" onClick={() => onIndex((i + 1) % outputs.length)} aria-label={t("drawer.next")} aria-keyshortcuts="ArrowRight">
-                  <Icon name="chevronRight" size={22} />
-                </button>
-              </>
-            ) : null}
+            <ImageNav index={i} count={outputs.length} onIndex={onIndex} size="lg" arrowKeys />
           </div>
           {outputs.length > 1 ? (
             <div className="quick-look__thumbs" role="group" aria-label={t("drawer.outputs")}>
@@ -162,6 +164,7 @@ function QuickLook({ job, index, open, onIndex, onClose }: QuickLookProps) {
           <p className="quick-look__hint muted">{outputs.length > 1 ? t("quicklook.hint_many") : t("quicklook.hint")}</p>
         </div>
       ) : null}
+      {menu.element}
     </Dialog>
   );
 }

@@ -80,6 +80,12 @@ export async function copyOutput(job: Job, output: JobOutput): Promise<void> {
   await navigator.clipboard.write([new ClipboardItem({ "image/png": png })]);
 }
 
+/** The image as a File named like a download (for sharing). */
+export async function outputFile(job: Job, output: JobOutput): Promise<File> {
+  const blob = await fetchBlob(outputUrl(job.id, output.index));
+  return new File([blob], outputFileName(job, output), { type: blob.type || "image/png" });
+}
+
 export async function sendOutputToEdit(job: Job, output: JobOutput, withPrompt: boolean): Promise<void> {
   const blob = await fetchBlob(outputUrl(job.id, output.index));
   editInbox.put({

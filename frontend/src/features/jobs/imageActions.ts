@@ -9,12 +9,13 @@ import { hasRoute, useCapabilities } from "../../api/capabilities";
 import { api, unwrap } from "../../api/client";
 import { toApiError } from "../../api/errors";
 import type { Job, JobOutput } from "../../api/types";
+import { outputUrl } from "../../api/urls";
 import { useConfirm } from "../../components/Confirm";
 import { useToast } from "../../components/Toast";
 import { useI18n } from "../../i18n/useI18n";
 import { jobParams } from "../../lib/jobs";
 import { navigate } from "../../lib/router";
-import { copyOutput, downloadOutput, sendOutputToEdit } from "./actions";
+import { copyOutput, downloadOutput, outputFile, sendOutputToEdit } from "./actions";
 import { invalidateJobs } from "./api";
 
 export interface ImageActions {
@@ -24,6 +25,14 @@ export interface ImageActions {
   copyPrompt: (job: Job) => Promise<boolean>;
   download: (job: Job, output: JobOutput) => Promise<void>;
   useAsReference: (job: Job, output: JobOutput) => Promise<void>;
+  /** Sends the image and its prompt to Edit. */
+  editWithPrompt: (job: Job, output: JobOutput) => Promise<void>;
+  /** Copies the image's absolute URL. */
+  copyLink: (job: Job, output: JobOutput) => Promise<void>;
+  /** The Web Share API with the image file (and prompt); the URL where files cannot be shared. */
+  share: (job: Job, output: JobOutput) => Promise<void>;
+  /** Tasks with the job's drawer open. */
+  revealInHistory: (job: Job) => void;
   /** Asks first; resolves true once the job is gone. */
   deleteJob: (job: Job) => Promise<boolean>;
 }
@@ -79,6 +88,36 @@ export function useImageActions(): ImageActions {
           fail(error);
         }
       },
+      editWithPrompt: async (job, output) => {
+        try {
+          await sendOutputToEdit(job, output, true);
+          toast.show({ tone: "success", title: t("drawer.sent_to_edit") });
+          navigate("edit");
+        } catch (error) {
+          fail(error);
+        }
+      },
+      copyLink: async (job, output) => {
+        try {
+          await navigator.clipboard.writeText(new URL(outputUrl(job.id, output.index), window.location.href).href);
+          toast.show({ tone: "success", title: t("image.link_copied") });
+        } catch (error) {
+          fail(error);
+        }
+      },
+      share: async (job, output) => {
+        const url = new URL(outputUrl(job.id, output.index), window.location.href).href;
+        const text = jobParams(job).prompt ?? undefined;
+        try {
+          const file = await outputFile(job, output);
+          const data: ShareData = navigator.canShare?.({ files: [file] }) ? { files: [file], text } : { url, text };
+          await navigator.share(data);
+        } catch (error) {
+          // The user closing the share sheet is not a failure.
+          if (!(error instanceof DOMException && error.name === "AbortError")) fail(error);
+        }
+      },
+      revealInHistory: (job) => navigate("tasks", job.id),
       deleteJob: async (job) => {
         if (!canDelete) return false;
         const ok = await confirm({

@@ -15,8 +15,10 @@ export interface ImageTarget {
   actions: ImageActions;
   /** Opens Quick Look on this image; absent inside Quick Look itself. */
   quickLook?: () => void;
-  /** After the job was deleted through a shortcut. */
+  /** After the job was deleted through a shortcut or the menu. */
   onDeleted?: () => void;
+  /** After a menu action took the user to another screen (Quick Look closes then). */
+  onNavigate?: () => void;
 }
 
 export type ImageShortcut = "quick-look" | "copy-image" | "copy-prompt" | "delete";

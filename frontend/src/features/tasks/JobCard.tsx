@@ -12,7 +12,8 @@ import { jobMetaLine } from "../jobs/meta";
 import { seededGradient } from "../jobs/placeholder";
 import { StatusBadge } from "../jobs/StatusBadge";
 import type { ImageActions } from "../jobs/imageActions";
-import { useImageTarget } from "../jobs/imageFocus";
+import { useImageTarget, type ImageTarget } from "../jobs/imageFocus";
+import type { ImageMenu } from "../jobs/ImageMenu";
 import { ImageToolbar } from "../jobs/ImageToolbar";
 
 export interface JobCardProps {
@@ -24,10 +25,12 @@ export interface JobCardProps {
   actions: ImageActions;
   /** Quick Look on the job's images from its first one. */
   onQuickLook: () => void;
+  /** The page's image menu (right-click, Shift+F10, the toolbar's "…"). */
+  menu: ImageMenu;
 }
 
 /** A gallery tile: the first image (or a status glyph), the prompt and the facts. */
-export function JobCard({ job, selecting, selected, onOpen, onToggleSelect, actions, onQuickLook }: JobCardProps) {
+export function JobCard({ job, selecting, selected, onOpen, onToggleSelect, actions, onQuickLook, menu }: JobCardProps) {
   const { t } = useI18n();
   const [broken, setBroken] = useState(false);
   const status = normalizeStatus(job.status);
@@ -36,7 +39,8 @@ export function JobCard({ job, selecting, selected, onOpen, onToggleSelect, acti
   const first = [...job.outputs].sort((a, b) => a.index - b.index)[0];
   const prompt = params.prompt ?? t("job.no_prompt");
   const hasImage = first !== undefined && !broken;
-  const target = useImageTarget(hasImage && !selecting ? { job, output: first, actions, quickLook: onQuickLook } : null);
+  const image: ImageTarget | null = hasImage && !selecting ? { job, output: first, actions, quickLook: onQuickLook } : null;
+  const target = useImageTarget(image);
   // The toolbar exists only while the card is hovered or holds keyboard focus (Tab reaches it from the card).
   const [hovered, setHovered] = useState(false);
   const [focused, setFocused] = useState(false);
@@ -64,6 +68,7 @@ export function JobCard({ job, selecting, selected, onOpen, onToggleSelect, acti
         if (!(e.relatedTarget instanceof Node && e.currentTarget.contains(e.relatedTarget))) setFocused(false);
         target.onBlur(e);
       }}
+      {...menu.bind(image)}
     >
       <button
         type="button"
@@ -114,7 +119,7 @@ export function JobCard({ job, selecting, selected, onOpen, onToggleSelect, acti
       </button>
       {tools ? (
         <div className="job-card__tools">
-          <ImageToolbar job={job} output={first} actions={actions} onQuickLook={onQuickLook} />
+          <ImageToolbar job={job} output={first} actions={actions} onQuickLook={onQuickLook} onMenu={image ? (button) => menu.openFrom(image, button) : undefined} />
         </div>
       ) : null}
     </li>

@@ -8,7 +8,6 @@ import type { Job, JobEvent } from "../../api/types";
 import { outputUrl, refUrl } from "../../api/urls";
 import { Button } from "../../components/Button";
 import { Dialog } from "../../components/Dialog";
-import { Icon } from "../../components/Icon";
 import { Spinner } from "../../components/Spinner";
 import { useToast } from "../../components/Toast";
 import { cx } from "../../components/cx";
@@ -22,7 +21,9 @@ import { copyOutput, downloadOutput, downloadZip, sendOutputToEdit } from "../jo
 import { invalidateJobs, useJobDetail } from "../jobs/api";
 import { ErrorPanel } from "../jobs/ErrorPanel";
 import { useImageActions } from "../jobs/imageActions";
-import { useImageTarget } from "../jobs/imageFocus";
+import { useImageTarget, type ImageTarget } from "../jobs/imageFocus";
+import { useImageMenu } from "../jobs/ImageMenu";
+import { ImageNav } from "../jobs/ImageNav";
 import { useQuickLook } from "../jobs/QuickLook";
 import { KIND_LABEL, jobKind } from "../jobs/kind";
 import { phaseText } from "../jobs/labels";
@@ -84,9 +85,10 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
   const quickLook = useQuickLook();
   const shown = job ? [...job.outputs].sort((a, b) => a.index - b.index) : [];
   const shownOutput = shown[Math.min(index, Math.max(0, shown.length - 1))];
-  const imageTarget = useImageTarget(
-    jobId && job && shownOutput ? { job, output: shownOutput, actions: imageActions, quickLook: () => quickLook.open(job, index), onDeleted: onClose } : null,
-  );
+  const image: ImageTarget | null =
+    jobId && job && shownOutput ? { job, output: shownOutput, actions: imageActions, quickLook: () => quickLook.open(job, index), onDeleted: onClose } : null;
+  const imageTarget = useImageTarget(image);
+  const imageMenu = useImageMenu({ inHistory: true });
 
   const canRetry = hasRoute(caps, "post", "/api/jobs/{job_id}/retry");
   const canRefs = hasRouteLike(caps, "get", /^\/api\/jobs\/\{[^}]+\}\/refs\/\{[^}]+\}$/);
@@ -279,7 +281,7 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
             <span className="muted">{job.provider}</span>
           </div>
           {output ? (
-            <figure className="drawer-image checkerboard" {...imageTarget}>
+            <figure className="drawer-image checkerboard" {...imageTarget} {...imageMenu.bind(image)}>
               <button
                 type="button"
                 className="drawer-image__open"
@@ -290,16 +292,7 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
               >
                 <img src={outputUrl(job.id, output.index)} alt={t("drawer.image_alt", { letter: letter(index) })} />
               </button>
-              {outputs.length > 1 ? (
-                <>
-                  <button type="button" className="drawer-image__nav is-prev" onClick={() => setIndex((i) => (i - 1 + outputs.length) % outputs.length)} aria-label={t("drawer.prev")}>
-                    <Icon name="chevronLeft" size={20} />
-                  </button>
-                  <button type="button" className="drawer-image__nav is-next" onClick={() => setIndex((i) => (i + 1) % outputs.length)} aria-label={t("drawer.next")}>
-                    <Icon name="chevronRight" size={20} />
-                  </button>
-                </>
-              ) : null}
+              <ImageNav index={index} count={outputs.length} onIndex={setIndex} />
             </figure>
           ) : isJobActive(job) ? (
             <div className="drawer-pending">
@@ -387,6 +380,7 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
         </div>
       )}
       {quickLook.element}
+      {imageMenu.element}
     </Dialog>
   );
 }

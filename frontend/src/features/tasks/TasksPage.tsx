@@ -19,6 +19,7 @@ import { downloadZip } from "../jobs/actions";
 import { invalidateJobs, useJobPages, useQueue } from "../jobs/api";
 import { ErrorPanel } from "../jobs/ErrorPanel";
 import { useImageActions } from "../jobs/imageActions";
+import { useImageMenu } from "../jobs/ImageMenu";
 import { useQuickLook } from "../jobs/QuickLook";
 import { KIND_COMMANDS } from "../jobs/kind";
 import { JobCard } from "./JobCard";
@@ -84,6 +85,7 @@ export function TasksPage() {
   const [cleaning, setCleaning] = useState(false);
   const imageActions = useImageActions();
   const quickLook = useQuickLook();
+  const imageMenu = useImageMenu();
   const route = useRoute();
   const searchId = useId();
   const providerId = useId();
@@ -343,6 +345,7 @@ export function TasksPage() {
                 onToggleSelect={() => toggle(job)}
                 actions={imageActions}
                 onQuickLook={() => quickLook.open(job, 0)}
+                menu={imageMenu}
               />
             ))}
           </ul>
@@ -358,6 +361,7 @@ export function TasksPage() {
       )}
       <div ref={sentinel} className="tasks-page__sentinel" aria-hidden="true" />
       {quickLook.element}
+      {imageMenu.element}
       <JobDrawer jobId={openJob} listed={jobs.find((j) => j.id === openJob)} onClose={() => navigate("tasks")} />
     </div>
   );
