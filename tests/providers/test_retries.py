@@ -333,3 +333,5 @@ def test_parse_retry_after_forms() -> None:
     assert [policy.delay_for(n, None) for n in (1, 2, 3)] == [1, 2, 4]
     assert policy.delay_for(1, 3600) == 60
     assert policy.delay_for(2, 0.5) == 0.5
+    assert policy.delay_for(1, 30) == 30 and type(policy.delay_for(1, 30)) is int
+    assert retry.RetryPolicy(base_delay_seconds=0.25).delay_for(3, None) == 1

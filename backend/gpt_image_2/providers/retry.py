@@ -42,6 +42,7 @@ class RetryPolicy:
 def _whole(seconds: float) -> float:
     """A whole number of seconds as an ``int`` so events carry ``1``, not ``1.0``
     (spec/protocol.md §3.4)."""
+    seconds = float(seconds)
     return int(seconds) if seconds.is_integer() else seconds
 
 
