@@ -8,6 +8,7 @@ delays are checked as numbers and no test waits for them.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 from collections.abc import AsyncIterator
@@ -285,6 +286,11 @@ async def test_openai_timeout_is_retried(
         ("OpenAI request failed.", None)]
     assert sleeps == [1]
     assert len(fake_openai.requests) == 2
+    for _ in range(500):  # let the abandoned first answer finish: the fake is shared
+        if fake_openai.in_flight == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert fake_openai.in_flight == 0
 
 
 async def test_codex_timeout_is_retried(
