@@ -17,7 +17,7 @@ import { asJobError, isJobActive, jobParams, normalizeStatus, parseJobTime, tota
 import { navigate } from "../../lib/router";
 import { sizeFields } from "../generate/draft";
 import { generatePrefill } from "../generate/prefill";
-import { copyOutput, downloadOutput, downloadZip, sendOutputToEdit } from "../jobs/actions";
+import { downloadZip } from "../jobs/actions";
 import { invalidateJobs, useJobDetail } from "../jobs/api";
 import { ErrorPanel } from "../jobs/ErrorPanel";
 import { useImageActions } from "../jobs/imageActions";
@@ -140,18 +140,13 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
     <div className="drawer-actions">
       {output ? (
         <>
-          <Button variant="primary" icon="download" busy={busy === "download"} onClick={() => void run("download", () => downloadOutput(job, output))}>
+          <Button variant="primary" icon="download" busy={busy === "download"} onClick={() => void run("download", () => imageActions.download(job, output))}>
             {t("drawer.download")}
           </Button>
           <Button
             icon="copy"
             busy={busy === "copy"}
-            onClick={() =>
-              void run("copy", async () => {
-                await copyOutput(job, output);
-                toast.show({ tone: "success", title: t("drawer.copied") });
-              })
-            }
+            onClick={() => void run("copy", () => imageActions.copyImage(job, output))}
           >
             {t("drawer.copy")}
           </Button>
@@ -172,14 +167,7 @@ export function JobDrawer({ jobId, listed, onClose }: JobDrawerProps) {
           <Button
             icon="edit"
             busy={busy === "send"}
-            onClick={() =>
-              void run("send", async () => {
-                await sendOutputToEdit(job, output, false);
-                toast.show({ tone: "success", title: t("drawer.sent_to_edit") });
-                onClose();
-                navigate("edit");
-              })
-            }
+            onClick={() => void run("send", () => imageActions.useAsReference(job, output))}
           >
             {t("drawer.send_to_edit")}
           </Button>
