@@ -83,6 +83,16 @@ def test_right_click_an_output_and_edit_with_it(page: Any, live_server: Any, art
     page.mouse.wheel(0, 200)
     expect(menu).to_have_count(0)
 
+    # The hover toolbar's "…" opens the same menu; Esc gives focus back to it.
+    card.locator(".output").first.hover()
+    more = card.get_by_role("group", name="Image actions").get_by_role("button", name="More actions")
+    more.click()
+    expect(menu).to_be_visible()
+    expect(menu.get_by_role("menuitem", name="Quick Look")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(menu).to_have_count(0)
+    expect(more).to_be_focused()
+
     image.click(button="right")
     menu.get_by_role("menuitem", name="Edit with this image and prompt").click()
     expect(page.get_by_role("heading", name="Edit images")).to_be_visible()
@@ -184,7 +194,7 @@ def test_keyboard_menu_on_gallery_drawer_and_quick_look(page: Any, live_server: 
     expect(cards).to_have_count(1)
 
 
-def test_finished_job_toast_shows_its_image(page: Any, live_server: Any) -> None:
+def test_finished_job_toast_shows_its_image(page: Any, live_server: Any, screenshots: Path) -> None:
     url = live_server.url
     live_server.fake_openai.latency = 4.0
     job = submit(url, "A lantern in the rain, e2e toast")
@@ -199,4 +209,5 @@ def test_finished_job_toast_shows_its_image(page: Any, live_server: Any) -> None
         "() => { const i = document.querySelector('[data-testid=toast] img'); return i && i.complete && i.naturalWidth > 0; }")
     status = httpx.get(f"{url}/api/jobs/{job}", timeout=5).json()["job"]["status"]
     assert status == "completed"
+    toast.screenshot(animations="disabled", path=str(screenshots / "toast-thumbnail.png"))
     axe_check(page, "toast-thumbnail")
