@@ -93,6 +93,16 @@ def test_right_click_an_output_and_edit_with_it(page: Any, live_server: Any, art
     expect(menu).to_have_count(0)
     expect(more).to_be_focused()
 
+    # The recent list's row carries the menu for the job's first image (no Quick Look there).
+    row = page.locator(".recent .job-row", has_text="e2e menu").locator(".job-row__summary")
+    row.click(button="right")
+    expect(menu).to_be_visible()
+    expect(menu.get_by_role("menuitem", name="Quick Look")).to_have_count(0)
+    expect(menu.get_by_role("menuitem", name="Copy link")).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(menu).to_have_count(0)
+    expect(row).to_have_attribute("aria-expanded", "false")
+
     image.click(button="right")
     menu.get_by_role("menuitem", name="Edit with this image and prompt").click()
     expect(page.get_by_role("heading", name="Edit images")).to_be_visible()

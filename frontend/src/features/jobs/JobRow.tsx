@@ -7,6 +7,8 @@ import { cx } from "../../components/cx";
 import { formatFullDateTime } from "../../i18n/format";
 import { useI18n } from "../../i18n/useI18n";
 import { jobParams, normalizeStatus, parseJobTime } from "../../lib/jobs";
+import { useImageActions } from "./imageActions";
+import { useImageMenu } from "./ImageMenu";
 import { JobProgressBody } from "./JobProgressBody";
 import { JobThumb } from "./JobThumb";
 import { jobMetaLine } from "./meta";
@@ -68,6 +70,10 @@ export function JobRow({ job, expanded, onToggle, focusOnMount = false }: JobRow
   const ref = useRef<HTMLLIElement>(null);
   const params = jobParams(job);
   const status = normalizeStatus(job.status);
+  // The row's thumbnail carries the image menu for the job's first image.
+  const actions = useImageActions();
+  const menu = useImageMenu();
+  const first = [...job.outputs].sort((a, b) => a.index - b.index)[0];
 
   useEffect(() => {
     if (focusOnMount) ref.current?.scrollIntoView({ block: "center", behavior: "smooth" });
@@ -75,7 +81,14 @@ export function JobRow({ job, expanded, onToggle, focusOnMount = false }: JobRow
 
   return (
     <li ref={ref} className={cx("job-row", expanded && "is-expanded")} data-job-id={job.id} data-status={status}>
-      <button type="button" className="job-row__summary" aria-expanded={expanded} aria-controls={detailsId} onClick={onToggle}>
+      <button
+        type="button"
+        className="job-row__summary"
+        aria-expanded={expanded}
+        aria-controls={detailsId}
+        onClick={onToggle}
+        {...menu.bind(first ? { job, output: first, actions } : null)}
+      >
         <JobThumb job={job} />
         <span className="job-row__main">
           <span className="job-row__prompt">{params.prompt ?? t("job.no_prompt")}</span>
@@ -92,6 +105,7 @@ export function JobRow({ job, expanded, onToggle, focusOnMount = false }: JobRow
           <JobDetails job={job} />
         </div>
       ) : null}
+      {menu.element}
     </li>
   );
 }
