@@ -2,14 +2,19 @@
 import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import {
+  cursorStart,
   encodePng,
   exportMaskPng,
   hasSelection,
   invertSelection,
+  KEY_STEP,
+  KEY_STEP_FAST,
+  moveCursor,
   paintSelectionHint,
   pngSize,
   selectedPixelCount,
   selectionToMask,
+  stampDot,
   zlibStored,
   type Pixels,
 } from "./mask";
@@ -146,5 +151,73 @@ describe("paintSelectionHint", () => {
     const a: Pixels = { width: 1, height: 1, data: new Uint8ClampedArray(4) };
     const b: Pixels = { width: 2, height: 1, data: new Uint8ClampedArray(8) };
     expect(() => paintSelectionHint(a, b)).toThrow(/same size/);
+  });
+});
+
+describe("keyboard cursor", () => {
+  it("starts in the middle of the image", () => {
+    expect(cursorStart(640, 480)).toEqual({ x: 320, y: 240 });
+    expect(cursorStart(1, 1)).toEqual({ x: 0, y: 0 });
+  });
+
+  it("moves 16 image pixels per arrow key and 48 with Shift", () => {
+    const at = { x: 100, y: 100 };
+    expect(KEY_STEP).toBe(16);
+    expect(KEY_STEP_FAST).toBe(48);
+    expect(moveCursor(at, "ArrowRight", false, 640, 640)).toEqual({ x: 116, y: 100 });
+    expect(moveCursor(at, "ArrowLeft", false, 640, 640)).toEqual({ x: 84, y: 100 });
+    expect(moveCursor(at, "ArrowUp", false, 640, 640)).toEqual({ x: 100, y: 84 });
+    expect(moveCursor(at, "ArrowDown", true, 640, 640)).toEqual({ x: 100, y: 148 });
+    expect(moveCursor(at, "ArrowLeft", true, 640, 640)).toEqual({ x: 52, y: 100 });
+  });
+
+  it("stays on the image", () => {
+    expect(moveCursor({ x: 5, y: 630 }, "ArrowLeft", true, 640, 640)).toEqual({ x: 0, y: 630 });
+    expect(moveCursor({ x: 5, y: 630 }, "ArrowDown", false, 640, 640)).toEqual({ x: 5, y: 639 });
+    expect(moveCursor({ x: 639, y: 0 }, "ArrowRight", false, 640, 480)).toEqual({ x: 639, y: 0 });
+    expect(moveCursor({ x: 0, y: 0 }, "ArrowUp", false, 640, 480)).toEqual({ x: 0, y: 0 });
+  });
+
+  it("ignores keys that are not arrows", () => {
+    expect(moveCursor({ x: 1, y: 1 }, "Enter", false, 8, 8)).toBeNull();
+    expect(moveCursor({ x: 1, y: 1 }, "a", true, 8, 8)).toBeNull();
+  });
+});
+
+describe("stampDot", () => {
+  const alphaAt = (p: Pixels, x: number, y: number) => p.data[(y * p.width + x) * 4 + 3];
+
+  it("paints a round dot of the given diameter around the cursor in the paint colour", () => {
+    const sel = blank(40, 40);
+    const covered = stampDot(sel, { x: 20, y: 20 }, 10, "brush", [1, 2, 3]);
+    expect(covered).toBe(selectedPixelCount(sel));
+    // a disc of radius 5: about pi * 25 pixels
+    expect(covered).toBeGreaterThan(70);
+    expect(covered).toBeLessThan(88);
+    expect(alphaAt(sel, 20, 20)).toBe(255);
+    expect([...sel.data.subarray((20 * 40 + 20) * 4, (20 * 40 + 20) * 4 + 3)]).toEqual([1, 2, 3]);
+    expect(alphaAt(sel, 24, 20)).toBe(255); // inside the radius
+    expect(alphaAt(sel, 26, 20)).toBe(0); // outside
+    expect(alphaAt(sel, 24, 24)).toBe(0); // the corner of the bounding box is not round
+    expect(alphaAt(sel, 0, 0)).toBe(0);
+  });
+
+  it("erases a dot back to clear", () => {
+    const sel = blank(20, 20);
+    invertSelection(sel); // everything selected
+    stampDot(sel, { x: 10, y: 10 }, 6, "eraser");
+    expect(alphaAt(sel, 10, 10)).toBe(0);
+    expect(alphaAt(sel, 12, 10)).toBe(0);
+    expect(alphaAt(sel, 14, 10)).toBe(255);
+    expect(selectedPixelCount(sel)).toBe(400 - 29); // lattice points with dx² + dy² <= 3²
+  });
+
+  it("clips at the edges and always covers the pixel under the cursor", () => {
+    const sel = blank(8, 8);
+    expect(stampDot(sel, { x: 0, y: 0 }, 4, "brush")).toBeGreaterThan(0);
+    expect(alphaAt(sel, 0, 0)).toBe(255);
+    const tiny = blank(3, 3);
+    expect(stampDot(tiny, { x: 1, y: 1 }, 0.2, "brush")).toBe(1);
+    expect(alphaAt(tiny, 1, 1)).toBe(255);
   });
 });

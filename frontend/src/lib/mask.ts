@@ -73,6 +73,88 @@ export function invertSelection(selection: Pixels, color: readonly [number, numb
   }
 }
 
+// --- Keyboard painting (spec/ui.md §5.3) ------------------------------------
+
+/** How far an arrow key moves the virtual cursor, in image pixels (Shift: the larger step). */
+export const KEY_STEP = 16;
+export const KEY_STEP_FAST = 48;
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+const ARROWS: Readonly<Record<string, readonly [number, number]>> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1],
+};
+
+/** Where the virtual cursor starts: the middle of the image. */
+export function cursorStart(width: number, height: number): Point {
+  return { x: Math.floor(width / 2), y: Math.floor(height / 2) };
+}
+
+/**
+ * The virtual cursor after an arrow key, kept on the image (0..width-1,
+ * 0..height-1); null when ``key`` is not an arrow key.
+ */
+export function moveCursor(at: Point, key: string, shift: boolean, width: number, height: number): Point | null {
+  const dir = ARROWS[key];
+  if (!dir) return null;
+  const step = shift ? KEY_STEP_FAST : KEY_STEP;
+  const clamp = (v: number, max: number) => Math.min(Math.max(0, max - 1), Math.max(0, v));
+  return { x: clamp(at.x + dir[0] * step, width), y: clamp(at.y + dir[1] * step, height) };
+}
+
+/**
+ * Stamp a round dot of ``diameter`` image pixels centred on ``at``, in place:
+ * ``"brush"`` paints ``color`` at full alpha, ``"eraser"`` clears to alpha 0.
+ * A pixel belongs to the dot when its centre lies within the radius (a
+ * diameter under 1 still covers the pixel under the cursor). Returns how many
+ * pixels the dot covers.
+ */
+export function stampDot(
+  selection: Pixels,
+  at: Point,
+  diameter: number,
+  tool: "brush" | "eraser",
+  color: readonly [number, number, number] = [34, 197, 94],
+): number {
+  assertPixels(selection);
+  const r = Math.max(0.5, diameter / 2);
+  const cx = at.x + 0.5;
+  const cy = at.y + 0.5;
+  const { width, height, data } = selection;
+  const x0 = Math.max(0, Math.floor(cx - r));
+  const x1 = Math.min(width - 1, Math.ceil(cx + r));
+  const y0 = Math.max(0, Math.floor(cy - r));
+  const y1 = Math.min(height - 1, Math.ceil(cy + r));
+  let covered = 0;
+  for (let y = y0; y <= y1; y += 1) {
+    const dy = y + 0.5 - cy;
+    for (let x = x0; x <= x1; x += 1) {
+      const dx = x + 0.5 - cx;
+      if (dx * dx + dy * dy > r * r) continue;
+      const i = (y * width + x) * 4;
+      if (tool === "brush") {
+        data[i] = color[0];
+        data[i + 1] = color[1];
+        data[i + 2] = color[2];
+        data[i + 3] = 255;
+      } else {
+        data[i] = 0;
+        data[i + 1] = 0;
+        data[i + 2] = 0;
+        data[i + 3] = 0;
+      }
+      covered += 1;
+    }
+  }
+  return covered;
+}
+
 // --- PNG encoding -----------------------------------------------------------
 
 let crcTable: Uint32Array | null = null;
@@ -180,7 +262,6 @@ export async function encodePng(pixels: Pixels, options: { compress?: boolean } 
   return out;
 }
 
-/** The mask PNG for a painted selection (same size as the selection layer). */
 /** Colour of the painted selection on a soft-selection hint (spec/ui.md §5.4). */
 export const HINT_RGB = [0, 255, 0] as const;
 
@@ -208,6 +289,7 @@ export function paintSelectionHint(target: Pixels, selection: Pixels, threshold 
   return { width: target.width, height: target.height, data: out };
 }
 
+/** The mask PNG for a painted selection (same size as the selection layer). */
 export async function exportMaskPng(selection: Pixels, options: { compress?: boolean } = {}): Promise<Uint8Array> {
   return encodePng(selectionToMask(selection), options);
 }

@@ -25,6 +25,7 @@ import { editInbox, type EditHandoff } from "./inbox";
 import { MaskEditor, type MaskEditorHandle } from "./MaskEditor";
 import { ReferenceStrip } from "./ReferenceStrip";
 import { addRefs, isImageFile, MAX_REFERENCES, moveRef, type RefItem } from "./references";
+import { BLOCKER_MESSAGE, editBlocker, referenceLimit } from "./submit";
 import "./edit.css";
 
 type Mode = "references" | "region";
@@ -145,6 +146,10 @@ export function EditPage() {
           toast.show({ tone: "error", title: t("edit.region_unsupported") });
           return;
         }
+        if (refs.length > referenceLimit({ mode, regionMode })) {
+          toast.show({ tone: "error", title: t("edit.blocked.too_many", { max: referenceLimit({ mode, regionMode }) }) });
+          return;
+        }
         const selection = editor.current?.selection();
         if (!selection || !hasSelection(selection)) {
           toast.show({ tone: "error", title: t("edit.no_selection") });
@@ -171,6 +176,7 @@ export function EditPage() {
   const shown = refs.find((r) => r.id === selected) ?? first;
   const error = edit.error ? toApiError(edit.error) : null;
   const busy = edit.isPending || preparing;
+  const blocker = editBlocker({ draft, refCount: refs.length, mode, regionMode });
 
   return (
     <div className="edit-page">
@@ -301,10 +307,24 @@ export function EditPage() {
                 <kbd>↵</kbd>
                 <span>{t("edit.shortcut_short")}</span>
               </span>
-              <Button type="submit" variant="primary" size="lg" icon="wand" busy={busy} disabled={busy}>
+              <Button
+                type="submit"
+                variant="primary"
+                size="lg"
+                icon="wand"
+                busy={busy}
+                disabled={busy || blocker !== null}
+                aria-describedby={blocker && !busy ? `${id}-blocked` : undefined}
+                aria-keyshortcuts={apple ? "Meta+Enter" : "Control+Enter"}
+              >
                 {busy ? t("generate.submitting") : t("edit.submit")}
               </Button>
             </div>
+            {blocker && !busy ? (
+              <p id={`${id}-blocked`} className="field-hint compose__blocked" data-testid="submit-blocked">
+                {t(BLOCKER_MESSAGE[blocker], { max: referenceLimit({ mode, regionMode }) })}
+              </p>
+            ) : null}
           </form>
           {session.length > 0 ? (
             <section className="session__list" aria-label={t("session.title")}>

@@ -2,12 +2,29 @@
  * Paint the region to change over the first reference image. The selection
  * layer is a canvas at the image's natural size (so the exported mask has
  * exactly the reference's dimensions); `lib/mask.ts` turns it into the PNG.
+ *
+ * Keyboard (spec/ui.md §5.3): ⌘/Ctrl+Z undoes and ⇧⌘/Ctrl+Z or ⌘/Ctrl+Y redo
+ * anywhere on the visible editor but in text fields; on the focused canvas the
+ * arrow keys move a virtual cursor, Space/Enter stamp a dot with the current
+ * tool, Delete/Backspace clear and Esc leaves the canvas.
  */
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
+import {
+  forwardRef,
+  useCallback,
+  useEffect,
+  useId,
+  useImperativeHandle,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+  type PointerEvent as ReactPointerEvent,
+} from "react";
 import { Icon, type IconName } from "../../components/Icon";
 import { cx } from "../../components/cx";
 import { useI18n } from "../../i18n/useI18n";
-import { invertSelection, selectedPixelCount, type Pixels } from "../../lib/mask";
+import { cursorStart, invertSelection, moveCursor, selectedPixelCount, stampDot, type Pixels, type Point } from "../../lib/mask";
+import { isApplePlatform } from "../../lib/platform";
+import { canvasKeyAction, historyShortcut, isTextField } from "./keys";
 
 export interface MaskEditorHandle {
   /** The painted selection at the image's natural size, or null before the image loads. */
@@ -24,7 +41,8 @@ export interface MaskEditorProps {
 }
 
 type Tool = "brush" | "eraser";
-const PAINT = "rgb(34, 197, 94)";
+const PAINT_RGB = [34, 197, 94] as const;
+const PAINT = `rgb(${PAINT_RGB.join(", ")})`;
 const HISTORY = 30;
 
 export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function MaskEditor(
@@ -38,6 +56,11 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
   const [tool, setTool] = useState<Tool>("brush");
   const [size, setSize] = useState(36);
   const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
+  /** The keyboard's virtual cursor, in image pixels; shown while the canvas has keyboard focus. */
+  const [keyAt, setKeyAt] = useState<Point | null>(null);
+  const [keyActive, setKeyActive] = useState(false);
+  const keysId = useId();
+  const mod = isApplePlatform() ? "⌘" : "Ctrl";
   const [, setVersion] = useState(0);
   const undo = useRef<ImageData[]>([]);
   const redo = useRef<ImageData[]>([]);
@@ -76,6 +99,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     undo.current = [];
     redo.current = [];
     setNatural(null);
+    setKeyAt(null);
   }, [imageKey]);
 
   const onImageLoad = (img: HTMLImageElement) => {
@@ -180,22 +204,70 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     if (!c || !g) return;
     snapshot();
     const data = g.getImageData(0, 0, c.width, c.height);
-    invertSelection(data, [34, 197, 94]);
+    invertSelection(data, PAINT_RGB);
     g.putImageData(data, 0, 0);
     report();
   };
 
-  const onKeyDown = (e: React.KeyboardEvent) => {
-    if (!(e.ctrlKey || e.metaKey)) return;
-    const k = e.key.toLowerCase();
-    if (k === "z" && !e.shiftKey) {
-      e.preventDefault();
-      restore(undo, redo);
-    } else if ((k === "z" && e.shiftKey) || k === "y") {
-      e.preventDefault();
-      restore(redo, undo);
+  /** Canvas pixels per CSS pixel: the brush size is in screen pixels, as under the pointer. */
+  const displayScale = () => {
+    const c = canvasRef.current;
+    const width = c?.getBoundingClientRect().width ?? 0;
+    return c && width > 0 ? c.width / width : 1;
+  };
+
+  const stampAt = (at: Point) => {
+    const c = canvasRef.current;
+    const g = ctx();
+    if (!c || !g || !natural) return;
+    snapshot();
+    const data = g.getImageData(0, 0, c.width, c.height);
+    stampDot(data, at, size * displayScale(), tool, PAINT_RGB);
+    g.putImageData(data, 0, 0);
+    report();
+  };
+
+  const onCanvasKeyDown = (e: ReactKeyboardEvent<HTMLCanvasElement>) => {
+    const action = canvasKeyAction(e);
+    const c = canvasRef.current;
+    if (!action || !c || !natural) return;
+    e.preventDefault();
+    setKeyActive(action !== "blur");
+    const at = keyAt ?? cursorStart(c.width, c.height);
+    if (action === "move") setKeyAt(moveCursor(at, e.key, e.shiftKey, c.width, c.height) ?? at);
+    else if (action === "stamp") {
+      setKeyAt(at);
+      stampAt(at);
+    } else if (action === "clear") clear();
+    else c.blur();
+  };
+
+  const onCanvasFocus = () => {
+    const c = canvasRef.current;
+    // a click focuses the canvas too; the virtual cursor is for keyboard focus only
+    if (c?.matches(":focus-visible")) {
+      setKeyActive(true);
+      setKeyAt((at) => at ?? cursorStart(c.width, c.height));
     }
   };
+
+  // Undo and redo from anywhere while the editor is on screen, except in text fields
+  // (they keep their own undo) and dialogs over the page.
+  const history = useRef({ undo: () => {}, redo: () => {} });
+  history.current = { undo: () => restore(undo, redo), redo: () => restore(redo, undo) };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const action = historyShortcut(e);
+      const c = canvasRef.current;
+      if (!action || e.defaultPrevented || !c || c.getClientRects().length === 0) return;
+      const target = e.target instanceof HTMLElement ? e.target : null;
+      if (isTextField(target) || target?.closest("dialog, [role='dialog'], [role='alertdialog']")) return;
+      e.preventDefault();
+      history.current[action]();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   const toolButton = (id: Tool, icon: IconName, label: string) => (
     <button
@@ -211,7 +283,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
   );
 
   return (
-    <div className="mask-editor" onKeyDown={onKeyDown}>
+    <div className="mask-editor">
       <div className="mask-toolbar" role="toolbar" aria-label={t("mask.toolbar")}>
         {toolButton("brush", "brush", t("mask.brush"))}
         {toolButton("eraser", "eraser", t("mask.eraser"))}
@@ -253,10 +325,18 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
             width={1024}
             height={1024}
             tabIndex={0}
-            role="img"
+            role="application"
             aria-label={t("mask.canvas_label")}
+            aria-describedby={keysId}
+            aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Space Enter Delete Backspace Escape"
             data-testid="mask-canvas"
-            onPointerDown={onPointerDown}
+            onKeyDown={onCanvasKeyDown}
+            onFocus={onCanvasFocus}
+            onBlur={() => setKeyActive(false)}
+            onPointerDown={(e) => {
+              setKeyActive(false);
+              onPointerDown(e);
+            }}
             onPointerMove={onPointerMove}
             onPointerUp={endStroke}
             onPointerCancel={endStroke}
@@ -268,8 +348,26 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
               style={{ left: cursor.x, top: cursor.y, width: size, height: size }}
             />
           ) : null}
+          {keyActive && keyAt && natural ? (
+            <span
+              className="mask-cursor mask-cursor--key"
+              aria-hidden="true"
+              data-testid="mask-key-cursor"
+              data-x={keyAt.x}
+              data-y={keyAt.y}
+              style={{
+                left: `${((keyAt.x + 0.5) / natural.w) * 100}%`,
+                top: `${((keyAt.y + 0.5) / natural.h) * 100}%`,
+                width: size,
+                height: size,
+              }}
+            />
+          ) : null}
         </div>
       </div>
+      <p id={keysId} className={keyActive ? "mask-editor__keys" : "visually-hidden"}>
+        {t("mask.canvas_keys", { mod })}
+      </p>
       {natural ? (
         <p className="mask-editor__note">{t("mask.note", { width: natural.w, height: natural.h })}</p>
       ) : null}
