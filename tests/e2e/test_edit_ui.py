@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -206,8 +207,44 @@ def test_whole_image_edit_and_the_tasks_drawer_shows_the_references(
 
 def test_no_reference_no_request(page: Any, live_server: Any) -> None:
     page.get_by_label("Prompt").fill("nothing to edit")
-    page.get_by_role("button", name="Apply").click()
+    apply = page.get_by_role("button", name="Apply")
+    expect(apply).to_be_disabled()
+    expect(page.get_by_test_id("submit-blocked")).to_have_text("Add a reference image first")
+    # the shortcut still says why instead of sending anything
+    page.get_by_label("Prompt").press("Control+Enter")
     expect(page.get_by_test_id("toast").filter(has_text="Add a reference image first")).to_be_visible()
+    assert not [r for r in live_server.fake_openai.requests if r["path"].endswith("/images/edits")]
+
+
+def test_apply_is_disabled_with_the_reason_until_the_edit_can_go(
+    page: Any, live_server: Any, images: dict[str, Path]
+) -> None:
+    """spec/ui.md §5.4, as Generate does it: a request that would be refused cannot be
+    sent, and the reason shows under the button (and describes it)."""
+    apply = page.get_by_role("button", name="Apply")
+    reason = page.get_by_test_id("submit-blocked")
+    expect(apply).to_be_disabled()
+    expect(reason).to_have_text("Add a reference image first")
+    expect(apply).to_have_attribute("aria-describedby", reason.get_attribute("id") or "missing")
+
+    page.get_by_test_id("file-input").set_input_files([str(images["land"])])
+    expect(reason).to_have_text("Write a prompt to apply")
+    expect(apply).to_be_disabled()
+
+    page.get_by_label("Prompt").fill("a winter scene")
+    expect(reason).to_have_count(0)
+    expect(apply).to_be_enabled()
+    expect(apply).not_to_have_attribute("aria-describedby", re.compile("."))
+
+    # an invalid custom size: the size field says what is wrong, Apply says why it waits
+    page.get_by_label("Size", exact=True).select_option("custom")
+    page.get_by_label("Width").fill("1000")
+    expect(page.get_by_test_id("size-hint")).to_be_visible()
+    expect(apply).to_be_disabled()
+    expect(reason).to_have_text("Fix the image size to apply")
+    page.get_by_label("Width").fill("1024")
+    expect(apply).to_be_enabled()
+    axe_check(page, "edit-apply-reason")
     assert not [r for r in live_server.fake_openai.requests if r["path"].endswith("/images/edits")]
 
 
@@ -223,3 +260,188 @@ def test_edit_on_a_phone(browser: Any, live_server: Any, images: dict[str, Path]
         assert errors == []
     finally:
         context.close()
+
+
+def _decode_png(data: bytes) -> Any:
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    assert image is not None and image.ndim == 3 and image.shape[2] == 4, "not an RGBA PNG"
+    return image
+
+
+def _submit_for_mask(page: Any) -> Any:
+    """Apply, and return the alpha channel of the mask the browser sends (H x W, uint8)."""
+    with page.expect_request("**/api/images/edit") as request_info:
+        page.get_by_role("button", name="Apply").click()
+    body = json.loads(request_info.value.post_data)
+    mask = _decode_png(base64.b64decode(body["mask"]["data_base64"]))
+    assert set(np.unique(mask[..., :3])) == {255}  # white everywhere; only alpha speaks
+    return mask[..., 3]
+
+
+def _run_length(column: Any, at: int) -> int:
+    """Length of the transparent run through index ``at`` of a 1-D alpha column."""
+    assert column[at] == 0
+    lo = at
+    while lo > 0 and column[lo - 1] == 0:
+        lo -= 1
+    hi = at
+    while hi < len(column) - 1 and column[hi + 1] == 0:
+        hi += 1
+    return hi - lo + 1
+
+
+def _open_region(page: Any, image: Path, prompt: str) -> Any:
+    page.get_by_test_id("file-input").set_input_files([str(image)])
+    expect(page.get_by_test_id("ref-thumb")).to_have_count(1)
+    page.get_by_role("radio", name="Paint a region").check()
+    expect(page.get_by_text("The mask is exported at 640 × 640")).to_be_visible()
+    page.get_by_label("What should the painted area become?").fill(prompt)
+    return page.get_by_test_id("mask-canvas")
+
+
+def test_mask_tools_change_the_exported_mask(page: Any, images: dict[str, Path]) -> None:
+    """Brush, eraser, size, invert, clear and undo, each checked on the mask the API gets
+    (spec/ui.md §5.3-5.4: alpha 0 = the area to repaint, 255 = kept)."""
+    canvas = _open_region(page, images["photo"], "a glass orb, tools")
+    tools = page.get_by_role("toolbar", name="Mask tools")
+    coverage = page.get_by_test_id("mask-coverage")
+    box = canvas.bounding_box()
+    assert box is not None
+    scale = 640 / box["width"]  # image pixels per CSS pixel: the brush size is in CSS pixels
+    px = lambda f: int(640 * f)  # noqa: E731 - a fraction of the canvas in image pixels
+
+    # Brush (the default size, 36 CSS px): a horizontal stroke at 30 % height.
+    tools.get_by_role("button", name="Brush").click()
+    expect(tools.get_by_role("button", name="Brush")).to_have_attribute("aria-pressed", "true")
+    _paint(page, canvas, [(0.2, 0.3), (0.5, 0.3), (0.8, 0.3)])
+    brushed = _submit_for_mask(page)
+    assert brushed.shape == (640, 640)
+    assert brushed[px(0.3), px(0.5)] == 0 and brushed[px(0.3), px(0.25)] == 0
+    assert brushed[0, 0] == 255 and brushed[px(0.7), px(0.7)] == 255 and brushed[639, 639] == 255
+    thin = _run_length(brushed[:, px(0.25)], px(0.3))
+    assert abs(thin - 36 * scale) <= 4, (thin, 36 * scale)
+
+    # Eraser: a vertical stroke through the middle gives that part back.
+    tools.get_by_role("button", name="Eraser").click()
+    expect(tools.get_by_role("button", name="Eraser")).to_have_attribute("aria-pressed", "true")
+    expect(tools.get_by_role("button", name="Brush")).to_have_attribute("aria-pressed", "false")
+    _paint(page, canvas, [(0.5, 0.15), (0.5, 0.3), (0.5, 0.45)])
+    erased = _submit_for_mask(page)
+    assert erased[px(0.3), px(0.5)] == 255  # erased: kept again
+    assert erased[px(0.3), px(0.25)] == 0 and erased[px(0.3), px(0.75)] == 0  # the rest stays
+    assert not ((erased == 0) & (brushed != 0)).any()  # erasing never selects
+
+    # A bigger brush paints a thicker stroke.
+    tools.get_by_role("slider").fill("90")
+    tools.get_by_role("button", name="Brush").click()
+    _paint(page, canvas, [(0.6, 0.7), (0.7, 0.7), (0.8, 0.7)])
+    sized = _submit_for_mask(page)
+    thick = _run_length(sized[:, px(0.7)], px(0.7))
+    assert abs(thick - 90 * scale) <= 4, (thick, 90 * scale)
+    assert 2.2 <= thick / thin <= 2.8
+    assert sized[px(0.3), px(0.25)] == 0 and sized[px(0.3), px(0.5)] == 255
+
+    # Invert swaps the area to repaint and the area to keep.
+    tools.get_by_role("button", name="Invert").click()
+    inverted = _submit_for_mask(page)
+    for y, x in [(px(0.3), px(0.25)), (px(0.7), px(0.7))]:
+        assert sized[y, x] == 0 and inverted[y, x] == 255
+    for y, x in [(0, 0), (639, 639), (px(0.3), px(0.5))]:
+        assert sized[y, x] == 255 and inverted[y, x] == 0
+    flipped = (inverted == 0) == (sized == 255)
+    assert flipped.mean() > 0.99  # all but the soft edge of the strokes
+
+    # Clear empties the selection: nothing is sent, the user is told why.
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith("/api/images/edit") else None)
+    tools.get_by_role("button", name="Clear").click()
+    expect(coverage).to_contain_text("Paint over the area")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_test_id("toast").filter(has_text="Paint the area to change first")).to_be_visible()
+    assert sent == []
+
+    # Undo brings back exactly what was there: first the inverted mask, then the one before.
+    tools.get_by_role("button", name="Undo").click()
+    expect(coverage).to_contain_text("% of the image will be repainted")
+    assert np.array_equal(_submit_for_mask(page), inverted)
+    tools.get_by_role("button", name="Undo").click()
+    assert np.array_equal(_submit_for_mask(page), sized)
+
+
+def test_mask_by_keyboard_alone_reaches_the_upstream(
+    page: Any, live_server: Any, images: dict[str, Path]
+) -> None:
+    """spec/ui.md §5.3: on the focused canvas the arrow keys move a virtual cursor (16 px,
+    Shift 48 px, image pixels), Space/Enter stamp, Delete clears, Esc leaves; ⌘/Ctrl+Z and
+    ⇧⌘/Ctrl+Z or Ctrl+Y work outside text fields."""
+    canvas = _open_region(page, images["photo"], "a glass orb, keyboard")
+    tools = page.get_by_role("toolbar", name="Mask tools")
+    coverage = page.get_by_test_id("mask-coverage")
+    redo = tools.get_by_role("button", name="Redo")
+    cursor = page.get_by_test_id("mask-key-cursor")
+
+    # The canvas is named and described, and the description names the keys.
+    expect(canvas).to_have_accessible_name(re.compile("Mask canvas"))
+    expect(canvas).to_have_accessible_description(re.compile("arrow keys move the cursor.*Space or Enter"))
+
+    tools.get_by_role("button", name="Clear").focus()
+    page.keyboard.press("Tab")
+    expect(canvas).to_be_focused()
+    expect(cursor).to_be_visible()
+    expect(cursor).to_have_attribute("data-x", "320")
+    expect(cursor).to_have_attribute("data-y", "320")
+    expect(page.get_by_text("With the canvas focused")).to_be_visible()
+
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowDown")
+    expect(cursor).to_have_attribute("data-x", "352")
+    expect(cursor).to_have_attribute("data-y", "368")
+    page.keyboard.press("Space")
+    expect(coverage).to_contain_text("% of the image will be repainted")
+
+    page.keyboard.press("Delete")
+    expect(coverage).to_contain_text("Paint over the area")
+    page.keyboard.press("Control+z")
+    expect(coverage).to_contain_text("% of the image will be repainted")
+    expect(redo).to_be_enabled()
+
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    expect(cursor).to_have_attribute("data-x", "448")
+    page.keyboard.press("Enter")
+    expect(redo).to_be_disabled()  # a new stamp starts a new history branch
+
+    page.keyboard.press("Escape")
+    expect(canvas).not_to_be_focused()
+    expect(cursor).to_have_count(0)
+    # Outside the canvas and outside text fields the history shortcuts still work.
+    page.keyboard.press("Control+z")
+    expect(redo).to_be_enabled()
+    page.keyboard.press("Control+y")
+    expect(redo).to_be_disabled()
+    page.keyboard.press("Control+z")
+    expect(redo).to_be_enabled()
+    page.keyboard.press("Control+Shift+Z")
+    expect(redo).to_be_disabled()
+    # In the prompt, Ctrl+Z belongs to the text (it takes back the typing, not a stamp).
+    prompt = page.get_by_label("What should the painted area become?")
+    prompt.focus()
+    page.keyboard.press("Control+z")
+    expect(redo).to_be_disabled()
+
+    prompt.fill("a glass orb, keyboard")
+    prompt.press("Control+Enter")
+    card = page.locator("article.live-card").first
+    expect(card).to_have_attribute("data-status", "completed", timeout=DONE_TIMEOUT)
+    edits = [r for r in live_server.fake_openai.requests if r["path"].endswith("/images/edits")]
+    assert len(edits) == 1
+    [mask_file] = [f for f in edits[0]["files"] if f["field"] == "mask"]
+    alpha = _decode_png(mask_file["data"])[..., 3]
+    assert alpha.shape == (640, 640)
+    assert alpha[368, 352] == 0 and alpha[368, 448] == 0  # the two stamps: to repaint
+    assert alpha[320, 320] == 255 and alpha[0, 0] == 255 and alpha[368, 400] == 255  # kept
+    box = canvas.bounding_box()
+    assert box is not None
+    radius = 36 * 640 / box["width"] / 2  # the default brush, 36 CSS px, in image pixels
+    assert abs(int((alpha == 0).sum()) - 2 * np.pi * radius**2) < 0.1 * 2 * np.pi * radius**2

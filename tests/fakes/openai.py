@@ -20,7 +20,7 @@ the event (something changes while the request is in flight). An empty script
 means the prompt decides.
 
 Everything received is recorded in ``requests`` (headers, JSON body or parsed
-multipart form with per-file name/type/size); ``max_in_flight`` tracks the
+multipart form with per-file name/type/size and the bytes); ``max_in_flight`` tracks the
 highest number of concurrent image requests.
 """
 
@@ -118,7 +118,8 @@ class FakeOpenAI:
             if hasattr(value, "read"):
                 data = await value.read()
                 files.append({"field": key, "filename": value.filename,
-                              "content_type": value.content_type, "bytes": len(data)})
+                              "content_type": value.content_type, "bytes": len(data),
+                              "data": data})
             else:
                 fields[key] = value
         record = {"path": request.url.path, "headers": dict(request.headers), "form": fields,
