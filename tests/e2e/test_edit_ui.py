@@ -221,6 +221,14 @@ def test_apply_is_disabled_with_the_reason_until_the_edit_can_go(
 ) -> None:
     """spec/ui.md §5.4, as Generate does it: a request that would be refused cannot be
     sent, and the reason shows under the button (and describes it)."""
+    import httpx
+
+    saved = httpx.put(f"{live_server.url}/api/providers/plain", json={
+        "type": "openai-compatible", "api_base": live_server.fake_openai.api_base,
+        "credentials": {"api_key": {"source": "file", "value": "sk-plain-0123456789"}},
+        "edit_region_mode": "none"}, timeout=10)
+    assert saved.status_code == 200, saved.text
+    page.reload()
     apply = page.get_by_role("button", name="Apply")
     reason = page.get_by_test_id("submit-blocked")
     expect(apply).to_be_disabled()
@@ -245,6 +253,14 @@ def test_apply_is_disabled_with_the_reason_until_the_edit_can_go(
     page.get_by_label("Width").fill("1024")
     expect(apply).to_be_enabled()
     axe_check(page, "edit-apply-reason")
+
+    # Region mode on a provider without region edits: a mask it cannot take is not sent.
+    page.get_by_test_id("provider-select").select_option("plain")
+    page.get_by_role("radio", name="Paint a region").check()
+    expect(apply).to_be_disabled()
+    expect(reason).to_have_text("This provider can't edit regions — pick another or use Whole image")
+    page.get_by_role("radio", name="Whole image").check()
+    expect(apply).to_be_enabled()
     assert not [r for r in live_server.fake_openai.requests if r["path"].endswith("/images/edits")]
 
 
