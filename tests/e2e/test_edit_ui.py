@@ -385,7 +385,7 @@ def test_mask_tools_change_the_exported_mask(page: Any, images: dict[str, Path])
 
 
 def test_mask_by_keyboard_alone_reaches_the_upstream(
-    page: Any, live_server: Any, images: dict[str, Path]
+    page: Any, live_server: Any, images: dict[str, Path], screenshots: Path
 ) -> None:
     """spec/ui.md §5.3: on the focused canvas the arrow keys move a virtual cursor (16 px,
     Shift 48 px, image pixels), Space/Enter stamp, Delete clears, Esc leaves; ⌘/Ctrl+Z and
@@ -427,6 +427,7 @@ def test_mask_by_keyboard_alone_reaches_the_upstream(
     expect(cursor).to_have_attribute("data-x", "448")
     page.keyboard.press("Enter")
     expect(redo).to_be_disabled()  # a new stamp starts a new history branch
+    page.screenshot(animations="disabled", path=str(screenshots / "edit-mask-keyboard.png"))
 
     page.keyboard.press("Escape")
     expect(canvas).not_to_be_focused()
