@@ -9,6 +9,8 @@ import { Switch } from "../../components/Switch";
 import { useToast } from "../../components/Toast";
 import { useI18n } from "../../i18n/useI18n";
 import { configKey, useServerConfig } from "../config/api";
+import { LOCAL_NOTIFY_DEFAULTS, requestSystemPermission, showSystemNotification } from "../jobs/notify";
+import { credentialRef, credentialSources, CredentialEditor, draftFromStored, keepsStoredSecret, type CredentialDraft, type StoredCredential } from "./CredentialEditor";
 
 type EmailConfig = components["schemas"]["EmailSettings"];
 type WebhookConfig = components["schemas"]["Webhook"];
@@ -22,13 +24,14 @@ type NotificationConfig = NotificationSettings & {
 
 const EMAIL_DEFAULTS: EmailConfig = { enabled: false, smtp_host: "", smtp_port: 587, tls: "start-tls", username: null, password: null, from: "", to: [], timeout_seconds: 10 };
 
+/** The server's defaults (config/store.py `default_document`, shared with the job notifier). */
 const DEFAULTS: NotificationConfig = {
-  enabled: false,
-  on_completed: true,
-  on_failed: true,
-  on_cancelled: false,
-  toast: { enabled: true },
-  system: { enabled: false, mode: "browser" },
+  enabled: LOCAL_NOTIFY_DEFAULTS.enabled,
+  on_completed: LOCAL_NOTIFY_DEFAULTS.on_completed,
+  on_failed: LOCAL_NOTIFY_DEFAULTS.on_failed,
+  on_cancelled: LOCAL_NOTIFY_DEFAULTS.on_cancelled,
+  toast: { enabled: LOCAL_NOTIFY_DEFAULTS.toast },
+  system: { enabled: LOCAL_NOTIFY_DEFAULTS.system, mode: "auto" },
   email: EMAIL_DEFAULTS,
   webhooks: [],
 };
@@ -63,8 +66,12 @@ export function parseNotifications(raw: unknown): NotificationConfig {
     on_completed: bool(raw.on_completed, DEFAULTS.on_completed),
     on_failed: bool(raw.on_failed, DEFAULTS.on_failed),
     on_cancelled: bool(raw.on_cancelled, DEFAULTS.on_cancelled),
-    toast: { enabled: bool(isRecord(raw.toast) ? raw.toast.enabled : undefined, true) },
-    system: { ...(isRecord(raw.system) ? raw.system : {}), enabled: bool(isRecord(raw.system) ? raw.system.enabled : undefined, false) },
+    toast: { enabled: bool(isRecord(raw.toast) ? raw.toast.enabled : undefined, DEFAULTS.toast.enabled) },
+    system: {
+      ...(isRecord(raw.system) ? raw.system : {}),
+      enabled: bool(isRecord(raw.system) ? raw.system.enabled : undefined, DEFAULTS.system.enabled),
+      mode: isRecord(raw.system) && typeof raw.system.mode === "string" ? raw.system.mode : DEFAULTS.system.mode,
+    },
     email: parseEmail(raw.email),
     webhooks: Array.isArray(raw.webhooks) ? (raw.webhooks.filter(isRecord) as unknown as WebhookConfig[]) : [],
   };
@@ -78,11 +85,40 @@ export function parseRecipients(text: string): string[] {
     .filter(Boolean);
 }
 
+/** A credential reference as the server shows it (a status object), if `raw` is one. */
+function asStored(raw: unknown): StoredCredential | null {
+  return isRecord(raw) ? (raw as StoredCredential) : null;
+}
+
+/**
+ * One secret of the notification settings in the shared credential editor:
+ * reports the reference to save (null: none) as the user edits; the stored
+ * reference it started from decides what an empty input keeps.
+ */
+function SecretField({ label, stored, placeholder, hint, onChange }: { label: string; stored: StoredCredential | null; placeholder?: string; hint?: string; onChange: (ref: Record<string, unknown> | null) => void }) {
+  const [original] = useState(stored);
+  const [draft, setDraft] = useState<CredentialDraft>(() => draftFromStored(original));
+  return (
+    <CredentialEditor
+      label={label}
+      draft={draft}
+      sources={credentialSources(original)}
+      stored={keepsStoredSecret(original)}
+      placeholder={placeholder}
+      hint={hint}
+      onChange={(d) => {
+        setDraft(d);
+        const ref = credentialRef(d, original);
+        onChange(ref ? { ...ref } : null);
+      }}
+    />
+  );
+}
+
 function EmailEditor({ email, onChange }: { email: EmailConfig; onChange: (e: EmailConfig) => void }) {
   const { t } = useI18n();
   const id = useId();
   const [to, setTo] = useState((email.to ?? []).join(", "));
-  const stored = email.password?.present === true;
   return (
     <div className="email-settings">
       <Switch checked={email.enabled} onChange={(v) => onChange({ ...email, enabled: v })} label={t("notify.email_enabled")} />
@@ -129,23 +165,8 @@ function EmailEditor({ email, onChange }: { email: EmailConfig; onChange: (e: Em
             </label>
             <input id={`${id}-user`} className="input mono" autoComplete="off" value={email.username ?? ""} onChange={(e) => onChange({ ...email, username: e.target.value || null })} />
           </div>
-          <div className="field">
-            <label htmlFor={`${id}-password`} className="field-label">
-              {t("notify.password")}
-            </label>
-            <input
-              id={`${id}-password`}
-              className="input mono"
-              type="password"
-              autoComplete="new-password"
-              placeholder={stored ? t("provider.keep_secret") : ""}
-              onChange={(e) =>
-                // Empty keeps a stored password (the server preserves it).
-                onChange({ ...email, password: e.target.value ? { source: "file", value: e.target.value } : stored ? email.password : null })
-              }
-            />
-          </div>
         </div>
+        <SecretField label={t("notify.password")} stored={asStored(email.password)} onChange={(password) => onChange({ ...email, password })} />
         <div className="form-grid form-grid--2">
           <div className="field">
             <label htmlFor={`${id}-from`} className="field-label">
@@ -178,10 +199,43 @@ function EmailEditor({ email, onChange }: { email: EmailConfig; onChange: (e: Em
   );
 }
 
+interface HeaderRow {
+  key: number;
+  name: string;
+  /** The reference the server showed for this header when the editor opened. */
+  stored: StoredCredential | null;
+  ref: Record<string, unknown> | null;
+}
+
+/** The next header name "Add header" offers: Authorization, then X-Webhook-Secret-N. */
+export function nextHeaderName(names: string[]): string {
+  const taken = new Set(names.map((n) => n.trim().toLowerCase()));
+  if (!taken.has("authorization")) return "Authorization";
+  let n = 1;
+  while (taken.has(`x-webhook-secret-${n}`)) n += 1;
+  return `X-Webhook-Secret-${n}`;
+}
+
+/** Rows back to the `headers` object the server stores (unnamed or empty rows dropped). */
+export function headersFromRows(rows: { name: string; ref: Record<string, unknown> | null }[]): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const row of rows) {
+    const name = row.name.trim();
+    if (name && row.ref) out[name] = row.ref;
+  }
+  return out;
+}
+
 function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onChange: (h: WebhookConfig) => void; onRemove: () => void }) {
   const { t } = useI18n();
   const id = useId();
-  const authorization = hook.headers?.Authorization;
+  const [rows, setRows] = useState<HeaderRow[]>(() =>
+    Object.entries(hook.headers ?? {}).map(([name, ref], key) => ({ key, name, stored: asStored(ref), ref: isRecord(ref) ? ref : null })),
+  );
+  const updateRows = (next: HeaderRow[]) => {
+    setRows(next);
+    onChange({ ...hook, headers: headersFromRows(next) });
+  };
   return (
     <li className="webhook">
       <div className="webhook__row">
@@ -210,55 +264,92 @@ function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onCh
           </div>
         </div>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-url`} className="field-label">
-          URL
-        </label>
-        <input id={`${id}-url`} className="input mono" type="url" value={hook.url} placeholder="https://example.com/hook" onChange={(e) => onChange({ ...hook, url: e.target.value })} />
-      </div>
       <div className="form-grid form-grid--2">
         <div className="field">
-          <label htmlFor={`${id}-secret`} className="field-label">
-            {t("notify.signing_secret")}
+          <label htmlFor={`${id}-url`} className="field-label">
+            URL
           </label>
-          <input
-            id={`${id}-secret`}
-            className="input mono"
-            type="password"
-            autoComplete="new-password"
-            aria-describedby={`${id}-secret-hint`}
-            placeholder={hook.secret?.present ? t("provider.keep_secret") : t("notify.secret_placeholder")}
-            onChange={(e) => {
-              const { secret: _old, ...rest } = hook;
-              // Empty keeps a stored secret (the server preserves it) and sends none otherwise.
-              onChange(e.target.value || hook.secret?.present ? { ...rest, secret: { source: "file", value: e.target.value } } : rest);
-            }}
-          />
-          <p id={`${id}-secret-hint`} className="field-hint">
-            {t("notify.signing_secret_hint")}
-          </p>
+          <input id={`${id}-url`} className="input mono" type="url" value={hook.url} placeholder="https://example.com/hook" onChange={(e) => onChange({ ...hook, url: e.target.value })} />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-auth`} className="field-label">
-            {t("notify.authorization")}
+          <label htmlFor={`${id}-timeout`} className="field-label">
+            {t("notify.timeout")}
           </label>
           <input
-            id={`${id}-auth`}
+            id={`${id}-timeout`}
             className="input mono"
-            type="password"
-            autoComplete="new-password"
-            placeholder={authorization?.present ? t("provider.keep_secret") : "Bearer …"}
-            onChange={(e) => {
-              const { Authorization: _old, ...others } = hook.headers ?? {};
-              const keep = e.target.value || authorization?.present;
-              onChange({ ...hook, headers: keep ? { ...others, Authorization: { source: "file", value: e.target.value } } : others });
-            }}
+            type="number"
+            min={1}
+            max={120}
+            value={hook.timeout_seconds}
+            onChange={(e) => onChange({ ...hook, timeout_seconds: Math.min(120, Math.max(1, Number(e.target.value) || 10)) })}
           />
         </div>
       </div>
+      <SecretField
+        label={t("notify.signing_secret")}
+        stored={asStored(hook.secret)}
+        placeholder={t("notify.secret_placeholder")}
+        hint={t("notify.signing_secret_hint")}
+        onChange={(ref) => {
+          const { secret: _old, ...rest } = hook;
+          onChange(ref ? { ...rest, secret: ref } : rest);
+        }}
+      />
+      <fieldset className="webhook__headers">
+        <legend className="field-label">{t("notify.headers")}</legend>
+        {rows.map((row) => (
+          <div key={row.key} className="webhook__header">
+            <div className="webhook__row">
+              <div className="field">
+                <label htmlFor={`${id}-header-${row.key}`} className="field-label">
+                  {t("notify.header_name")}
+                </label>
+                <input
+                  id={`${id}-header-${row.key}`}
+                  className="input mono"
+                  value={row.name}
+                  autoComplete="off"
+                  spellCheck={false}
+                  onChange={(e) => updateRows(rows.map((r) => (r.key === row.key ? { ...r, name: e.target.value } : r)))}
+                />
+              </div>
+              <Button size="sm" variant="ghost" icon="trash" className="danger-text" aria-label={t("notify.remove_header", { name: row.name })} onClick={() => updateRows(rows.filter((r) => r.key !== row.key))}>
+                {t("action.delete")}
+              </Button>
+            </div>
+            <SecretField
+              label={t("notify.header_value", { name: row.name || t("notify.header_name") })}
+              stored={row.stored}
+              placeholder={row.name.toLowerCase() === "authorization" ? "Bearer …" : ""}
+              onChange={(ref) => updateRows(rows.map((r) => (r.key === row.key ? { ...r, ref } : r)))}
+            />
+          </div>
+        ))}
+        <Button
+          size="sm"
+          icon="plus"
+          onClick={() => updateRows([...rows, { key: Math.max(-1, ...rows.map((r) => r.key)) + 1, name: nextHeaderName(rows.map((r) => r.name)), stored: null, ref: null }])}
+        >
+          {t("notify.add_header")}
+        </Button>
+      </fieldset>
     </li>
   );
 }
+
+type TestStatus = "completed" | "failed" | "cancelled";
+const TEST_STATUSES: TestStatus[] = ["completed", "failed", "cancelled"];
+
+/** The summary of a test (spec/ui.md §9.3): sent, not all sent, or nothing to send with. */
+export function testSummary(result: { ok: boolean; reason?: string | null; deliveries: { ok: boolean }[] }, localShown: boolean): "sent" | "not_all" | "no_method" {
+  if (result.deliveries.length > 0) return result.deliveries.every((d) => d.ok) ? "sent" : "not_all";
+  if (result.reason === "local_only" || localShown) return "sent";
+  return "no_method";
+}
+
+const SUMMARY_KEY = { sent: "notify.test_sent", not_all: "notify.test_not_all", no_method: "notify.test_no_method" } as const;
+const LOCAL_TITLE = { completed: "notify.generate_done", failed: "notify.generate_failed", cancelled: "notify.cancelled" } as const;
 
 export function NotificationsSection() {
   const { t } = useI18n();
@@ -269,8 +360,10 @@ export function NotificationsSection() {
   const canSave = hasRoute(caps, "put", "/api/notifications");
   const canTest = hasRoute(caps, "post", "/api/notifications/test");
   const [draft, setDraft] = useState<NotificationConfig | null>(null);
+  // Bumped on every save so the editors start again from the saved (redacted) state.
+  const [version, setVersion] = useState(0);
   const [saving, setSaving] = useState(false);
-  const [testing, setTesting] = useState(false);
+  const [testing, setTesting] = useState<TestStatus | null>(null);
 
   useEffect(() => {
     if (config.data && draft === null) setDraft(parseNotifications(config.data.notifications));
@@ -283,9 +376,11 @@ export function NotificationsSection() {
   const save = async () => {
     setSaving(true);
     try {
+      if (draft.system.enabled) await requestSystemPermission();
       const saved = await saveNotifications(draft);
       queryClient.setQueryData(configKey, saved);
       setDraft(parseNotifications((saved as { notifications?: unknown }).notifications));
+      setVersion((v) => v + 1);
       toast.show({ tone: "success", title: t("notify.saved") });
     } catch (e) {
       toast.show({ tone: "error", title: t("action.failed"), description: toApiError(e).message });
@@ -294,27 +389,38 @@ export function NotificationsSection() {
     }
   };
 
-  const test = async () => {
-    setTesting(true);
+  /** The local channels first (as a finished job would show them), then the server's. */
+  const showLocal = async (status: TestStatus): Promise<boolean> => {
+    if (!draft.enabled) return false;
+    const title = t(LOCAL_TITLE[status]);
+    const description = t("notify.test_sample");
+    if (draft.toast.enabled) {
+      toast.show({ id: `notification-test-${status}`, tone: status === "completed" ? "success" : status === "failed" ? "error" : "info", title, description });
+    }
+    let system = false;
+    if (draft.system.enabled && (await requestSystemPermission()) === "granted") {
+      system = showSystemNotification(title, { body: description, tag: `notification-test-${status}` });
+    }
+    return draft.toast.enabled || system;
+  };
+
+  const test = async (status: TestStatus) => {
+    setTesting(status);
     try {
-      const r = await testNotifications("completed");
+      const localShown = await showLocal(status);
+      const r = await testNotifications(status);
+      const summary = testSummary(r, localShown);
       const delivered = r.deliveries.map((d) => `${d.name}: ${d.ok ? "OK" : d.message}`).join(" · ");
       toast.show({
-        tone: r.ok ? "success" : "error",
-        title:
-          r.reason === "local_only"
-            ? t("notify.test_local")
-            : r.ok
-              ? t("notify.test_ok")
-              : r.reason === "no_eligible_channel"
-                ? t("notify.test_none")
-                : t("notify.test_partial"),
-        description: delivered || undefined,
+        id: "notification-test-summary",
+        tone: summary === "sent" ? "success" : "error",
+        title: t(SUMMARY_KEY[summary]),
+        description: delivered || (r.reason === "local_only" ? t("notify.test_local") : undefined),
       });
     } catch (e) {
       toast.show({ tone: "error", title: t("action.failed"), description: toApiError(e).message });
     } finally {
-      setTesting(false);
+      setTesting(null);
     }
   };
 
@@ -338,13 +444,18 @@ export function NotificationsSection() {
           </label>
         ))}
       </fieldset>
+      <fieldset className="checks" disabled={!draft.enabled}>
+        <legend className="field-label">{t("notify.local")}</legend>
+        <Switch checked={draft.toast.enabled} onChange={(v) => set({ toast: { ...draft.toast, enabled: v } })} label={t("notify.toast")} />
+        <Switch checked={draft.system.enabled} onChange={(v) => set({ system: { ...draft.system, enabled: v } })} label={t("notify.system")} />
+      </fieldset>
       <h3 className="settings-subtitle">{t("notify.email")}</h3>
-      <EmailEditor email={draft.email} onChange={(email) => set({ email })} />
+      <EmailEditor key={`email-${version}`} email={draft.email} onChange={(email) => set({ email })} />
       <h3 className="settings-subtitle">{t("notify.webhooks")}</h3>
       <ul className="webhooks">
         {draft.webhooks.map((hook, i) => (
           <WebhookEditor
-            key={hook.id}
+            key={`${hook.id}-${version}`}
             hook={hook}
             onChange={(h) => set({ webhooks: draft.webhooks.map((x, j) => (j === i ? h : x)) })}
             onRemove={() => set({ webhooks: draft.webhooks.filter((_, j) => j !== i) })}
@@ -368,9 +479,13 @@ export function NotificationsSection() {
         </Button>
         <span className="spacer" />
         {canTest ? (
-          <Button size="sm" icon="bell" busy={testing} onClick={() => void test()}>
-            {t("notify.test")}
-          </Button>
+          <div className="settings-actions__group" role="group" aria-label={t("notify.test_group")}>
+            {TEST_STATUSES.map((status) => (
+              <Button key={status} size="sm" icon="bell" busy={testing === status} disabled={testing !== null && testing !== status} onClick={() => void test(status)}>
+                {t(`notify.test_${status}`)}
+              </Button>
+            ))}
+          </div>
         ) : null}
         <Button size="sm" variant="primary" busy={saving} onClick={() => void save()}>
           {t("action.save")}

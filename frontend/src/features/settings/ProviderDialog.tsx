@@ -10,8 +10,9 @@ import type { MessageKey } from "../../i18n/translate";
 import { ErrorPanel } from "../jobs/ErrorPanel";
 import { useConfigMutations, type ProviderUpsert } from "../config/api";
 import { checkProviderName, type ProviderView, type RegionMode } from "../config/providers";
+import { credentialSources, CredentialEditor, type CredentialSource } from "./CredentialEditor";
 
-type Source = "file" | "env" | "keychain";
+type Source = CredentialSource;
 
 interface FormState {
   name: string;
@@ -107,7 +108,7 @@ export function ProviderDialog({ open, editing, existing, onClose }: ProviderDia
   const proxyProblem = form.proxyMode === "custom" && !checkProxyUrl(form.proxyUrl);
   // The keychain lives on the server's OS keyring, which an HTTP deployment usually lacks
   // (spec/ui.md §9.1): offered only to keep an existing keychain credential.
-  const sources: Source[] = editing !== null && initial(editing).source === "keychain" ? ["file", "env", "keychain"] : ["file", "env"];
+  const sources = credentialSources(editing ? Object.values(editing.credentials)[0] : null);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -222,37 +223,16 @@ export function ProviderDialog({ open, editing, existing, onClose }: ProviderDia
         </div>
         {!codex ? (
           <>
-            <SegmentedControl
-              legend={t("provider.secret_source")}
-              options={sources.map((s) => ({ value: s, label: t(`provider.source.${s}`) }))}
-              value={form.source}
-              onChange={(v) => set("source", v)}
+            <CredentialEditor
+              label={t("provider.api_key")}
+              sourceLegend={t("provider.secret_source")}
+              sources={sources}
+              draft={{ source: form.source, secret: form.secret, env: form.env }}
+              onChange={(d) => setForm((f) => ({ ...f, source: d.source, secret: d.secret, env: d.env }))}
+              stored={hasStoredSecret}
+              placeholder="sk-…"
+              keychainValue
             />
-            {form.source === "env" ? (
-              <div className="field">
-                <label htmlFor={`${id}-env`} className="field-label">
-                  {t("provider.env_name")}
-                </label>
-                <input id={`${id}-env`} className="input mono" value={form.env} onChange={(e) => set("env", e.target.value)} placeholder="OPENAI_API_KEY" />
-                <p className="field-hint">{t("provider.env_hint")}</p>
-              </div>
-            ) : (
-              <div className="field">
-                <label htmlFor={`${id}-secret`} className="field-label">
-                  {t("provider.api_key")}
-                </label>
-                <input
-                  id={`${id}-secret`}
-                  className="input mono"
-                  type="password"
-                  autoComplete="new-password"
-                  value={form.secret}
-                  onChange={(e) => set("secret", e.target.value)}
-                  placeholder={hasStoredSecret ? t("provider.keep_secret") : "sk-…"}
-                />
-                {form.source === "keychain" ? <p className="field-hint">{t("provider.keychain_hint")}</p> : null}
-              </div>
-            )}
             <div className="field">
               <label htmlFor={`${id}-region`} className="field-label">
                 {t("provider.region_mode")}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseNotifications, parseRecipients } from "./NotificationsSection";
+import { credentialRef, credentialSources, draftFromStored } from "./CredentialEditor";
+import { headersFromRows, nextHeaderName, parseNotifications, parseRecipients, testSummary } from "./NotificationsSection";
 
 describe("notification settings", () => {
   it("splits recipients on commas, semicolons and spaces", () => {
@@ -19,5 +20,51 @@ describe("notification settings", () => {
   it("falls back to safe defaults for a missing or odd email section", () => {
     expect(parseNotifications({}).email).toMatchObject({ enabled: false, smtp_port: 587, tls: "start-tls", to: [] });
     expect(parseNotifications({ email: { tls: "ssl3" } }).email.tls).toBe("start-tls");
+  });
+});
+
+describe("notification tests and headers", () => {
+  it("summarises a test: sent, not all sent, or nothing to send with", () => {
+    expect(testSummary({ ok: true, reason: null, deliveries: [{ ok: true }, { ok: true }] }, false)).toBe("sent");
+    expect(testSummary({ ok: false, reason: null, deliveries: [{ ok: true }, { ok: false }] }, true)).toBe("not_all");
+    expect(testSummary({ ok: true, reason: "local_only", deliveries: [] }, false)).toBe("sent");
+    expect(testSummary({ ok: false, reason: "no_eligible_channel", deliveries: [] }, true)).toBe("sent");
+    expect(testSummary({ ok: false, reason: "no_eligible_channel", deliveries: [] }, false)).toBe("no_method");
+  });
+
+  it("offers Authorization first, then numbered secret headers", () => {
+    expect(nextHeaderName([])).toBe("Authorization");
+    expect(nextHeaderName(["authorization"])).toBe("X-Webhook-Secret-1");
+    expect(nextHeaderName(["Authorization", "X-Webhook-Secret-1"])).toBe("X-Webhook-Secret-2");
+  });
+
+  it("builds the headers object from named rows with a reference", () => {
+    const env = { source: "env", env: "HOOK_TOKEN" };
+    expect(headersFromRows([{ name: " X-Token ", ref: env }, { name: "", ref: env }, { name: "X-None", ref: null }])).toEqual({ "X-Token": env });
+  });
+});
+
+describe("credential editor references", () => {
+  const storedFile = { source: "file", present: true, value: { _omitted: "secret" } };
+  it("an empty file input keeps a stored file secret and means none otherwise", () => {
+    expect(credentialRef({ source: "file", secret: "", env: "" }, storedFile)).toEqual({ source: "file", value: "" });
+    expect(credentialRef({ source: "file", secret: "", env: "" }, null)).toBeNull();
+    expect(credentialRef({ source: "file", secret: "s3cret", env: "" }, storedFile)).toEqual({ source: "file", value: "s3cret" });
+    expect(credentialRef({ source: "file", secret: "", env: "" }, { source: "env", env: "X", present: true })).toBeNull();
+  });
+
+  it("env sends the variable name; the keychain only keeps what is stored there", () => {
+    expect(credentialRef({ source: "env", secret: "", env: " SMTP_PASSWORD " }, null)).toEqual({ source: "env", env: "SMTP_PASSWORD" });
+    expect(credentialRef({ source: "env", secret: "", env: "  " }, null)).toBeNull();
+    const keychain = { source: "keychain", service: "gpt-image-2", account: "email:password", present: false };
+    expect(credentialRef({ source: "keychain", secret: "", env: "" }, keychain)).toEqual({ source: "keychain", service: "gpt-image-2", account: "email:password" });
+    expect(credentialRef({ source: "keychain", secret: "", env: "" }, storedFile)).toBeNull();
+  });
+
+  it("offers the keychain only for a credential stored there", () => {
+    expect(credentialSources(null)).toEqual(["file", "env"]);
+    expect(credentialSources(storedFile)).toEqual(["file", "env"]);
+    expect(credentialSources({ source: "keychain" })).toEqual(["file", "env", "keychain"]);
+    expect(draftFromStored({ source: "env", env: "HOOK_TOKEN", present: false })).toEqual({ source: "env", secret: "", env: "HOOK_TOKEN" });
   });
 });
