@@ -14,6 +14,7 @@ import {
   pngSize,
   selectedPixelCount,
   selectionToMask,
+  shapeOutline,
   stampDot,
   zlibStored,
   type Pixels,
@@ -219,5 +220,29 @@ describe("stampDot", () => {
     const tiny = blank(3, 3);
     expect(stampDot(tiny, { x: 1, y: 1 }, 0.2, "brush")).toBe(1);
     expect(alphaAt(tiny, 1, 1)).toBe(255);
+  });
+});
+
+describe("shapeOutline", () => {
+  it("is the box between the two corners, dragged either way", () => {
+    const a = shapeOutline("rect", { x: 10, y: 20 }, { x: 110, y: 70 }, 12);
+    const b = shapeOutline("rect", { x: 110, y: 70 }, { x: 10, y: 20 }, 12);
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ kind: "rect", x: 10, y: 20, width: 100, height: 50, lineWidth: 12 });
+  });
+
+  it("inscribes the ellipse in the box", () => {
+    const o = shapeOutline("ellipse", { x: 100, y: 100 }, { x: 40, y: 140 }, 8);
+    expect(o).toMatchObject({ kind: "ellipse", cx: 70, cy: 120, rx: 30, ry: 20, lineWidth: 8 });
+  });
+
+  it("squares the box on the longer side, keeping the drag's direction", () => {
+    const o = shapeOutline("ellipse", { x: 100, y: 100 }, { x: 40, y: 120 }, 8, true);
+    expect(o).toMatchObject({ x: 40, y: 100, width: 60, height: 60, rx: 30, ry: 30 });
+  });
+
+  it("draws nothing for a click, and at least a pixel-wide line", () => {
+    expect(shapeOutline("rect", { x: 5, y: 5 }, { x: 5.5, y: 5.2 }, 12)).toBeNull();
+    expect(shapeOutline("rect", { x: 5, y: 5 }, { x: 5, y: 50 }, 0.2)?.lineWidth).toBe(1);
   });
 });

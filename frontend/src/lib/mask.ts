@@ -301,3 +301,65 @@ export function pngSize(png: Uint8Array): { width: number; height: number } | nu
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
+
+// --- Selection shapes (spec/ui.md §5.3) --------------------------------------
+
+export type ShapeKind = "rect" | "ellipse";
+
+/**
+ * A rectangle or ellipse selection drawn as an outline: the boundary is marked
+ * with a line ``lineWidth`` image pixels wide, centred on the shape's edge,
+ * and the inside is left as it was. ``x, y, width, height`` is the bounding
+ * box (the rectangle itself); ``cx, cy, rx, ry`` the ellipse inscribed in it.
+ */
+export interface ShapeOutline {
+  kind: ShapeKind;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  cx: number;
+  cy: number;
+  rx: number;
+  ry: number;
+  lineWidth: number;
+}
+
+/**
+ * The outline dragged from ``from`` to ``to`` (image pixels, either corner
+ * first). With ``square`` the box is a square (a circle for the ellipse) whose
+ * side is the longer drag. Null for a drag shorter than a pixel both ways
+ * (a click draws nothing).
+ */
+export function shapeOutline(
+  kind: ShapeKind,
+  from: Point,
+  to: Point,
+  lineWidth: number,
+  square = false,
+): ShapeOutline | null {
+  let dx = to.x - from.x;
+  let dy = to.y - from.y;
+  if (Math.abs(dx) < 1 && Math.abs(dy) < 1) return null;
+  if (square) {
+    const side = Math.max(Math.abs(dx), Math.abs(dy));
+    dx = (dx < 0 ? -1 : 1) * side;
+    dy = (dy < 0 ? -1 : 1) * side;
+  }
+  const x = Math.min(from.x, from.x + dx);
+  const y = Math.min(from.y, from.y + dy);
+  const width = Math.abs(dx);
+  const height = Math.abs(dy);
+  return {
+    kind,
+    x,
+    y,
+    width,
+    height,
+    cx: x + width / 2,
+    cy: y + height / 2,
+    rx: width / 2,
+    ry: height / 2,
+    lineWidth: Math.max(1, lineWidth),
+  };
+}

@@ -7,6 +7,14 @@
  * anywhere on the visible editor but in text fields; on the focused canvas the
  * arrow keys move a virtual cursor, Space/Enter stamp a dot with the current
  * tool, Delete/Backspace clear and Esc leaves the canvas.
+ *
+ * Tools: brush and eraser strokes, rectangle and ellipse selections drawn as
+ * outlines as wide as the brush (they mark a boundary, the inside is left as
+ * it was), with a live preview while dragging. The view zooms (8 %–400 %,
+ * buttons, ⌘/Ctrl + wheel, Fit) and pans (Pan tool, middle button, held
+ * Space outside text fields and the canvas). The brush size is in CSS pixels
+ * on screen, so zooming in paints finer; `viewport.ts` maps the pointer to
+ * image pixels at any zoom and scroll.
  */
 import {
   forwardRef,
@@ -14,6 +22,7 @@ import {
   useEffect,
   useId,
   useImperativeHandle,
+  useLayoutEffect,
   useRef,
   useState,
   type KeyboardEvent as ReactKeyboardEvent,
@@ -22,9 +31,32 @@ import {
 import { Icon, type IconName } from "../../components/Icon";
 import { cx } from "../../components/cx";
 import { useI18n } from "../../i18n/useI18n";
-import { cursorStart, invertSelection, moveCursor, selectedPixelCount, stampDot, type Pixels, type Point } from "../../lib/mask";
+import {
+  cursorStart,
+  invertSelection,
+  moveCursor,
+  selectedPixelCount,
+  shapeOutline,
+  stampDot,
+  type Pixels,
+  type Point,
+  type ShapeKind,
+  type ShapeOutline,
+} from "../../lib/mask";
 import { isApplePlatform } from "../../lib/platform";
-import { canvasKeyAction, historyShortcut, isTextField } from "./keys";
+import { canvasKeyAction, historyShortcut, isTextField, pointerIntent, spacePans } from "./keys";
+import { MaskIcon, type MaskIconName } from "./MaskIcons";
+import {
+  canZoom,
+  clampZoom,
+  clientToImage,
+  fitZoom,
+  scrollForPan,
+  scrollForZoom,
+  stepZoom,
+  wheelZoom,
+  zoomPercent,
+} from "./viewport";
 
 export interface MaskEditorHandle {
   /** The painted selection at the image's natural size, or null before the image loads. */
@@ -40,10 +72,33 @@ export interface MaskEditorProps {
   onCoverageChange?: (selectedPixels: number, totalPixels: number) => void;
 }
 
-type Tool = "brush" | "eraser";
+
+type Tool = "brush" | "eraser" | ShapeKind;
+type Drag =
+  | { kind: "paint"; last: Point }
+  | { kind: "shape"; shape: ShapeKind; from: Point; to: Point; scale: number; square: boolean }
+  | { kind: "pan"; pointer: Point; scroll: Point };
+
 const PAINT_RGB = [34, 197, 94] as const;
 const PAINT = `rgb(${PAINT_RGB.join(", ")})`;
 const HISTORY = 30;
+/** Space around the image inside the scroll viewport, CSS pixels (matches edit.css). */
+const STAGE_PAD = 8;
+const DEFAULT_SIZE = { w: 1024, h: 1024 };
+
+/** Stroke a selection outline on a 2D context in the paint colour. */
+function traceOutline(g: CanvasRenderingContext2D, o: ShapeOutline) {
+  g.save();
+  g.globalCompositeOperation = "source-over";
+  g.strokeStyle = PAINT;
+  g.lineWidth = o.lineWidth;
+  g.lineJoin = "miter";
+  g.beginPath();
+  if (o.kind === "rect") g.rect(o.x, o.y, o.width, o.height);
+  else g.ellipse(o.cx, o.cy, o.rx, o.ry, 0, 0, Math.PI * 2);
+  g.stroke();
+  g.restore();
+}
 
 export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function MaskEditor(
   { src, imageKey, alt, onCoverageChange },
@@ -51,10 +106,16 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
 ) {
   const { t } = useI18n();
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const previewRef = useRef<HTMLCanvasElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
+  const viewportRef = useRef<HTMLDivElement>(null);
   const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
   const [tool, setTool] = useState<Tool>("brush");
   const [size, setSize] = useState(36);
+  const [zoom, setZoom] = useState(1);
+  const [panMode, setPanMode] = useState(false);
+  const [spaceHeld, setSpaceHeld] = useState(false);
+  const [dragKind, setDragKind] = useState<Drag["kind"] | null>(null);
   const [cursor, setCursor] = useState<{ x: number; y: number } | null>(null);
   /** The keyboard's virtual cursor, in image pixels; shown while the canvas has keyboard focus. */
   const [keyAt, setKeyAt] = useState<Point | null>(null);
@@ -64,9 +125,21 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
   const [, setVersion] = useState(0);
   const undo = useRef<ImageData[]>([]);
   const redo = useRef<ImageData[]>([]);
-  const drawing = useRef<{ x: number; y: number } | null>(null);
+  const drag = useRef<Drag | null>(null);
   const saved = useRef(new Map<string, ImageData>());
   const currentKey = useRef(imageKey);
+  /** The zoom follows the stage's size until the user zooms. */
+  const fitted = useRef(true);
+  /** Scroll to restore once a new zoom has been laid out. */
+  const pendingScroll = useRef<Point | null>(null);
+  const zoomRef = useRef(zoom);
+  zoomRef.current = zoom;
+  const overStage = useRef(false);
+  const spaceRef = useRef(false);
+  spaceRef.current = spaceHeld;
+  const dims = natural ?? DEFAULT_SIZE;
+  const dimsRef = useRef(dims);
+  dimsRef.current = dims;
 
   const ctx = () => canvasRef.current?.getContext("2d", { willReadFrequently: true }) ?? null;
 
@@ -102,6 +175,105 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     setKeyAt(null);
   }, [imageKey]);
 
+  // --- View: zoom, fit, pan --------------------------------------------------
+
+  const fit = useCallback(() => {
+    const v = viewportRef.current;
+    if (!v) return;
+    fitted.current = true;
+    pendingScroll.current = { x: 0, y: 0 };
+    const { w, h } = dimsRef.current;
+    setZoom(fitZoom({ width: w, height: h }, { width: v.clientWidth - 2 * STAGE_PAD, height: v.clientHeight - 2 * STAGE_PAD }));
+  }, []);
+
+  /** Zoom to ``next`` keeping the point ``anchor`` of the viewport (default: its middle) still. */
+  const zoomTo = useCallback((next: number, anchor?: Point) => {
+    const v = viewportRef.current;
+    const to = clampZoom(next);
+    if (v) {
+      const a = anchor ?? { x: v.clientWidth / 2, y: v.clientHeight / 2 };
+      pendingScroll.current = scrollForZoom({ x: v.scrollLeft, y: v.scrollTop }, a, zoomRef.current, to);
+    }
+    fitted.current = false;
+    setZoom(to);
+  }, []);
+
+  // Fit on entering region mode and whenever the target image (or its size) changes.
+  useLayoutEffect(() => {
+    fit();
+  }, [fit, natural]);
+
+  useLayoutEffect(() => {
+    const v = viewportRef.current;
+    const to = pendingScroll.current;
+    if (!v || !to) return;
+    pendingScroll.current = null;
+    v.scrollLeft = to.x;
+    v.scrollTop = to.y;
+  }, [zoom]);
+
+  // A fitted view follows the stage's size (window resizes, the layout switching columns).
+  useEffect(() => {
+    const v = viewportRef.current;
+    if (!v || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (fitted.current) fit();
+    });
+    observer.observe(v);
+    return () => observer.disconnect();
+  }, [fit]);
+
+  // ⌘/Ctrl + wheel zooms about the pointer (a non-passive listener, so the page does not zoom).
+  useEffect(() => {
+    const v = viewportRef.current;
+    if (!v) return;
+    const onWheel = (e: WheelEvent) => {
+      if (!(e.ctrlKey || e.metaKey)) return;
+      e.preventDefault();
+      const r = v.getBoundingClientRect();
+      zoomTo(wheelZoom(zoomRef.current, e.deltaY), { x: e.clientX - r.left, y: e.clientY - r.top });
+    };
+    v.addEventListener("wheel", onWheel, { passive: false });
+    return () => v.removeEventListener("wheel", onWheel);
+  }, [zoomTo]);
+
+  // Hold Space to pan, outside text fields and the canvas (where Space stamps).
+  useEffect(() => {
+    const onDown = (e: KeyboardEvent) => {
+      if (e.key !== " " || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      const c = canvasRef.current;
+      if (!c || c.getClientRects().length === 0) return;
+      const target = e.target instanceof HTMLElement ? e.target : null;
+      if (target?.closest("dialog, [role='dialog'], [role='alertdialog']")) return;
+      const focus = target && {
+        tagName: target.tagName,
+        type: (target as HTMLInputElement).type,
+        isContentEditable: target.isContentEditable,
+        role: target.getAttribute("role"),
+        isCanvas: target === c,
+      };
+      if (!spacePans(focus, overStage.current)) return;
+      e.preventDefault();
+      if (!spaceRef.current) setSpaceHeld(true);
+    };
+    const onUp = (e: KeyboardEvent) => {
+      if (e.key !== " " || !spaceRef.current) return;
+      e.preventDefault(); // the Space that panned does not also press a focused button
+      setSpaceHeld(false);
+    };
+    const onBlur = () => setSpaceHeld(false);
+    window.addEventListener("keydown", onDown);
+    window.addEventListener("keyup", onUp);
+    window.addEventListener("blur", onBlur);
+    return () => {
+      window.removeEventListener("keydown", onDown);
+      window.removeEventListener("keyup", onUp);
+      window.removeEventListener("blur", onBlur);
+    };
+  }, []);
+
+  // --- Painting ----------------------------------------------------------------
+
   const onImageLoad = (img: HTMLImageElement) => {
     const w = img.naturalWidth || 1024;
     const h = img.naturalHeight || 1024;
@@ -109,6 +281,10 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     if (!c) return;
     c.width = w;
     c.height = h;
+    if (previewRef.current) {
+      previewRef.current.width = w;
+      previewRef.current.height = h;
+    }
     const g = ctx();
     const restore = saved.current.get(imageKey);
     if (g && restore && restore.width === w && restore.height === h) g.putImageData(restore, 0, 0);
@@ -126,12 +302,12 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
 
   const toCanvas = (e: { clientX: number; clientY: number }) => {
     const c = canvasRef.current!;
-    const rect = c.getBoundingClientRect();
-    return {
-      x: ((e.clientX - rect.left) / rect.width) * c.width,
-      y: ((e.clientY - rect.top) / rect.height) * c.height,
-      scale: c.width / rect.width,
-    };
+    const r = c.getBoundingClientRect();
+    return clientToImage(
+      { x: e.clientX, y: e.clientY },
+      { left: r.left, top: r.top, width: r.width, height: r.height },
+      { width: c.width, height: c.height },
+    );
   };
 
   const stroke = (from: { x: number; y: number }, to: { x: number; y: number }, scale: number) => {
@@ -154,27 +330,81 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     g.restore();
   };
 
-  const onPointerDown = (e: ReactPointerEvent<HTMLCanvasElement>) => {
-    if (!natural || (e.pointerType === "mouse" && e.button !== 0)) return;
-    e.currentTarget.setPointerCapture(e.pointerId);
-    snapshot();
-    const p = toCanvas(e);
-    drawing.current = p;
-    stroke(p, p, p.scale);
+  const outlineOf = (d: Extract<Drag, { kind: "shape" }>) => shapeOutline(d.shape, d.from, d.to, size * d.scale, d.square);
+
+  /** The shape being dragged, on the preview layer over the selection. */
+  const preview = (d: Extract<Drag, { kind: "shape" }> | null) => {
+    const p = previewRef.current;
+    const g = p?.getContext("2d");
+    if (!p || !g) return;
+    g.clearRect(0, 0, p.width, p.height);
+    const o = d && outlineOf(d);
+    if (o) traceOutline(g, o);
   };
 
-  const onPointerMove = (e: ReactPointerEvent<HTMLCanvasElement>) => {
+  const panning = panMode || spaceHeld;
+
+  const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>) => {
+    const v = viewportRef.current;
+    const intent = pointerIntent(e, tool, panning);
+    if (!v || !intent || drag.current) return;
+    if (intent === "pan") {
+      e.preventDefault();
+      v.setPointerCapture(e.pointerId);
+      drag.current = { kind: "pan", pointer: { x: e.clientX, y: e.clientY }, scroll: { x: v.scrollLeft, y: v.scrollTop } };
+      setDragKind("pan");
+      return;
+    }
+    if (!natural || e.target !== canvasRef.current) return;
+    setKeyActive(false);
+    v.setPointerCapture(e.pointerId);
+    const p = toCanvas(e);
+    if (intent === "paint") {
+      snapshot();
+      drag.current = { kind: "paint", last: p };
+      stroke(p, p, p.scale);
+    } else {
+      const d = { kind: "shape" as const, shape: tool as ShapeKind, from: p, to: p, scale: p.scale, square: e.shiftKey };
+      drag.current = d;
+      preview(d);
+    }
+    setDragKind(drag.current.kind);
+  };
+
+  const onPointerMove = (e: ReactPointerEvent<HTMLDivElement>) => {
     const wrap = wrapRef.current?.getBoundingClientRect();
     if (wrap) setCursor({ x: e.clientX - wrap.left, y: e.clientY - wrap.top });
-    if (!drawing.current) return;
-    const p = toCanvas(e);
-    stroke(drawing.current, p, p.scale);
-    drawing.current = p;
+    const d = drag.current;
+    const v = viewportRef.current;
+    if (!d || !v) return;
+    if (d.kind === "pan") {
+      const to = scrollForPan(d.scroll, d.pointer, { x: e.clientX, y: e.clientY });
+      v.scrollLeft = to.x;
+      v.scrollTop = to.y;
+    } else if (d.kind === "paint") {
+      const p = toCanvas(e);
+      stroke(d.last, p, p.scale);
+      d.last = p;
+    } else {
+      d.to = toCanvas(e);
+      d.square = e.shiftKey;
+      preview(d);
+    }
   };
 
-  const endStroke = () => {
-    if (!drawing.current) return;
-    drawing.current = null;
+  const endDrag = (commit: boolean) => {
+    const d = drag.current;
+    if (!d) return;
+    drag.current = null;
+    setDragKind(null);
+    if (d.kind === "paint") report();
+    if (d.kind !== "shape") return;
+    preview(null);
+    const o = commit ? outlineOf(d) : null;
+    const g = ctx();
+    if (!o || !g) return;
+    snapshot();
+    traceOutline(g, o);
     report();
   };
 
@@ -222,7 +452,8 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     if (!c || !g || !natural) return;
     snapshot();
     const data = g.getImageData(0, 0, c.width, c.height);
-    stampDot(data, at, size * displayScale(), tool, PAINT_RGB);
+    // the selection shapes stamp like the brush: a dot marks the spot
+    stampDot(data, at, size * displayScale(), tool === "eraser" ? "eraser" : "brush", PAINT_RGB);
     g.putImageData(data, 0, 0);
     report();
   };
@@ -269,7 +500,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const toolButton = (id: Tool, icon: IconName, label: string) => (
+  const toolButton = (id: Tool, icon: IconName | MaskIconName, label: string) => (
     <button
       type="button"
       className={cx("tool", tool === id && "is-active")}
@@ -277,16 +508,31 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
       onClick={() => setTool(id)}
       title={label}
     >
-      <Icon name={icon} size={17} />
+      {icon === "brush" || icon === "eraser" ? <Icon name={icon} size={17} /> : <MaskIcon name={icon as MaskIconName} />}
       <span className="tool__label">{label}</span>
     </button>
   );
+
+  const brushRing = !panning && (tool === "brush" || tool === "eraser");
+  const percent = zoomPercent(zoom);
 
   return (
     <div className="mask-editor">
       <div className="mask-toolbar" role="toolbar" aria-label={t("mask.toolbar")}>
         {toolButton("brush", "brush", t("mask.brush"))}
         {toolButton("eraser", "eraser", t("mask.eraser"))}
+        {toolButton("rect", "rect", t("mask.rect"))}
+        {toolButton("ellipse", "ellipse", t("mask.ellipse"))}
+        <button
+          type="button"
+          className={cx("tool", panMode && "is-active")}
+          aria-pressed={panMode}
+          onClick={() => setPanMode((on) => !on)}
+          title={t("mask.pan_hint", { mod })}
+        >
+          <MaskIcon name="pan" />
+          <span className="tool__label">{t("mask.pan")}</span>
+        </button>
         <label className="mask-size">
           <span>{t("mask.size")}</span>
           <input type="range" min={4} max={160} value={size} onChange={(e) => setSize(Number(e.target.value))} className="range" />
@@ -311,62 +557,113 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
           <Icon name="trash" size={17} />
           <span className="tool__label">{t("mask.clear")}</span>
         </button>
+        <span className="mask-toolbar__sep" aria-hidden="true" />
+        <span className="mask-zoom">
+          <button
+            type="button"
+            className="tool tool--icon"
+            onClick={() => zoomTo(stepZoom(zoom, "out"))}
+            disabled={!canZoom(zoom, "out")}
+            aria-label={t("mask.zoom_out")}
+            title={t("mask.zoom_out")}
+          >
+            <MaskIcon name="zoomOut" />
+          </button>
+          <span className="mask-zoom__value" data-testid="mask-zoom">
+            <span className="visually-hidden">{t("mask.zoom")} </span>
+            {percent}%
+          </span>
+          <button
+            type="button"
+            className="tool tool--icon"
+            onClick={() => zoomTo(stepZoom(zoom, "in"))}
+            disabled={!canZoom(zoom, "in")}
+            aria-label={t("mask.zoom_in")}
+            title={t("mask.zoom_in")}
+          >
+            <MaskIcon name="zoomIn" />
+          </button>
+          <button type="button" className="tool" onClick={fit} title={t("mask.fit")}>
+            <MaskIcon name="fit" />
+            <span className="tool__label">{t("mask.fit")}</span>
+          </button>
+        </span>
       </div>
-      <div className="mask-stage checkerboard">
-        <div
-          ref={wrapRef}
-          className="mask-stage__inner"
-          onPointerLeave={() => setCursor(null)}
-        >
-          <img src={src} alt={alt} draggable={false} onLoad={(e) => onImageLoad(e.currentTarget)} />
-          <canvas
-            ref={canvasRef}
-            className={cx("mask-canvas", tool === "eraser" && "is-eraser")}
-            width={1024}
-            height={1024}
-            tabIndex={0}
-            role="application"
-            aria-label={t("mask.canvas_label")}
-            aria-describedby={keysId}
-            aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Space Enter Delete Backspace Escape"
-            data-testid="mask-canvas"
-            onKeyDown={onCanvasKeyDown}
-            onFocus={onCanvasFocus}
-            onBlur={() => setKeyActive(false)}
-            onPointerDown={(e) => {
-              setKeyActive(false);
-              onPointerDown(e);
-            }}
-            onPointerMove={onPointerMove}
-            onPointerUp={endStroke}
-            onPointerCancel={endStroke}
-          />
-          {cursor ? (
-            <span
-              className="mask-cursor"
-              aria-hidden="true"
-              style={{ left: cursor.x, top: cursor.y, width: size, height: size }}
+      <div
+        ref={viewportRef}
+        className={cx(
+          "mask-stage mask-viewport checkerboard",
+          panning && "is-pan",
+          dragKind === "pan" && "is-panning",
+          (tool === "rect" || tool === "ellipse") && "is-shape",
+        )}
+        data-testid="mask-viewport"
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={() => endDrag(true)}
+        onPointerCancel={() => endDrag(false)}
+        onPointerEnter={() => {
+          overStage.current = true;
+        }}
+        onPointerLeave={() => {
+          overStage.current = false;
+          setCursor(null);
+        }}
+        onMouseDown={(e) => {
+          if (e.button === 1) e.preventDefault(); // no autoscroll or paste: the middle button pans
+        }}
+      >
+        <div className="mask-viewport__content">
+          <div
+            ref={wrapRef}
+            className="mask-stage__inner"
+            style={{ width: dims.w * zoom, height: dims.h * zoom }}
+            data-zoom={zoom}
+          >
+            <img src={src} alt={alt} draggable={false} onLoad={(e) => onImageLoad(e.currentTarget)} />
+            <canvas
+              ref={canvasRef}
+              className={cx("mask-canvas", tool === "eraser" && "is-eraser")}
+              width={1024}
+              height={1024}
+              tabIndex={0}
+              role="application"
+              aria-label={t("mask.canvas_label")}
+              aria-describedby={keysId}
+              aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown Space Enter Delete Backspace Escape"
+              data-testid="mask-canvas"
+              onKeyDown={onCanvasKeyDown}
+              onFocus={onCanvasFocus}
+              onBlur={() => setKeyActive(false)}
             />
-          ) : null}
-          {keyActive && keyAt && natural ? (
-            <span
-              className="mask-cursor mask-cursor--key"
-              aria-hidden="true"
-              data-testid="mask-key-cursor"
-              data-x={keyAt.x}
-              data-y={keyAt.y}
-              style={{
-                left: `${((keyAt.x + 0.5) / natural.w) * 100}%`,
-                top: `${((keyAt.y + 0.5) / natural.h) * 100}%`,
-                width: size,
-                height: size,
-              }}
-            />
-          ) : null}
+            <canvas ref={previewRef} className="mask-canvas mask-canvas--preview" width={1024} height={1024} aria-hidden="true" />
+            {cursor && brushRing ? (
+              <span
+                className="mask-cursor"
+                aria-hidden="true"
+                style={{ left: cursor.x, top: cursor.y, width: size, height: size }}
+              />
+            ) : null}
+            {keyActive && keyAt && natural ? (
+              <span
+                className="mask-cursor mask-cursor--key"
+                aria-hidden="true"
+                data-testid="mask-key-cursor"
+                data-x={keyAt.x}
+                data-y={keyAt.y}
+                style={{
+                  left: `${((keyAt.x + 0.5) / natural.w) * 100}%`,
+                  top: `${((keyAt.y + 0.5) / natural.h) * 100}%`,
+                  width: size,
+                  height: size,
+                }}
+              />
+            ) : null}
+          </div>
         </div>
       </div>
       <p id={keysId} className={keyActive ? "mask-editor__keys" : "visually-hidden"}>
-        {t("mask.canvas_keys", { mod })}
+        {t("mask.canvas_keys", { mod })} {t("mask.view_keys", { mod })}
       </p>
       {natural ? (
         <p className="mask-editor__note">{t("mask.note", { width: natural.w, height: natural.h })}</p>

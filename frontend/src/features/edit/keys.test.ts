@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canvasKeyAction, historyShortcut, isTextField, type KeyLike } from "./keys";
+import { canvasKeyAction, historyShortcut, isTextField, pointerIntent, spacePans, type KeyLike } from "./keys";
 
 const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
   key: k,
@@ -72,5 +72,49 @@ describe("isTextField", () => {
     expect(isTextField({ tagName: "BODY" })).toBe(false);
     expect(isTextField({ tagName: "INPUT", type: "range" })).toBe(false);
     expect(isTextField({ tagName: "INPUT", type: "radio" })).toBe(false);
+  });
+});
+
+describe("spacePans", () => {
+  it("pans with nothing focused or focus on the page", () => {
+    expect(spacePans(null, false)).toBe(true);
+    expect(spacePans({ tagName: "BODY" }, false)).toBe(true);
+    expect(spacePans({ tagName: "DIV" }, true)).toBe(true);
+  });
+
+  it("never in text fields or on the canvas, where Space types or stamps", () => {
+    expect(spacePans({ tagName: "TEXTAREA" }, true)).toBe(false);
+    expect(spacePans({ tagName: "INPUT", type: "text" }, true)).toBe(false);
+    expect(spacePans({ tagName: "DIV", isContentEditable: true }, true)).toBe(false);
+    expect(spacePans({ tagName: "CANVAS", isCanvas: true }, true)).toBe(false);
+  });
+
+  it("on a control Space presses, only while the pointer is over the stage", () => {
+    expect(spacePans({ tagName: "BUTTON", type: "button" }, false)).toBe(false);
+    expect(spacePans({ tagName: "BUTTON", type: "button" }, true)).toBe(true);
+    expect(spacePans({ tagName: "INPUT", type: "radio" }, false)).toBe(false);
+    expect(spacePans({ tagName: "DIV", role: "tab" }, false)).toBe(false);
+  });
+});
+
+describe("pointerIntent", () => {
+  const mouse = (button: number) => ({ button, pointerType: "mouse" });
+
+  it("pans with the middle button whatever the tool", () => {
+    expect(pointerIntent(mouse(1), "brush", false)).toBe("pan");
+    expect(pointerIntent(mouse(1), "rect", false)).toBe("pan");
+  });
+
+  it("pans with the primary button in pan mode or while Space is held", () => {
+    expect(pointerIntent(mouse(0), "brush", true)).toBe("pan");
+    expect(pointerIntent({ button: 0, pointerType: "touch" }, "ellipse", true)).toBe("pan");
+  });
+
+  it("paints or draws a shape with the primary button, ignores the others", () => {
+    expect(pointerIntent(mouse(0), "brush", false)).toBe("paint");
+    expect(pointerIntent(mouse(0), "eraser", false)).toBe("paint");
+    expect(pointerIntent(mouse(0), "rect", false)).toBe("shape");
+    expect(pointerIntent({ button: 0, pointerType: "pen" }, "ellipse", false)).toBe("shape");
+    expect(pointerIntent(mouse(2), "brush", false)).toBe(null);
   });
 });

@@ -63,3 +63,47 @@ export function isTextField(el: ElementLike | null | undefined): boolean {
   if (tag !== "input") return false;
   return !NON_TEXT_INPUTS.has((el.type ?? "text").toLowerCase());
 }
+
+/** Elements where Space is their own key (it presses or toggles them). */
+const SPACE_CONTROLS = new Set(["button", "input", "select", "textarea", "summary", "a", "option"]);
+const SPACE_ROLES = new Set(["button", "checkbox", "radio", "switch", "menuitem", "menuitemcheckbox", "menuitemradio", "tab", "option", "slider", "link"]);
+
+export interface FocusLike extends ElementLike {
+  /** The element's ARIA role, if any. */
+  role?: string | null;
+  /** Whether it is the mask canvas itself. */
+  isCanvas?: boolean;
+}
+
+/**
+ * Whether holding Space pans the mask view (spec/ui.md §5.3). Never in text
+ * fields (Space types) or on the focused canvas (Space stamps there). On a
+ * control that Space presses (a toolbar button just clicked, a radio) it pans
+ * only while the pointer is over the stage: a keyboard user's Space keeps
+ * pressing the button, a mouse user holding Space over the picture pans.
+ */
+export function spacePans(focused: FocusLike | null | undefined, pointerOverStage: boolean): boolean {
+  if (!focused) return true;
+  if (focused.isCanvas || isTextField(focused)) return false;
+  const tag = focused.tagName.toLowerCase();
+  const control = SPACE_CONTROLS.has(tag) || SPACE_ROLES.has((focused.role ?? "").toLowerCase());
+  return !control || pointerOverStage;
+}
+
+export type PointerIntent = "pan" | "paint" | "shape" | null;
+
+/**
+ * What a pointer press on the stage does: the middle mouse button, the Pan
+ * tool and a held Space drag the view; otherwise the primary button (or a
+ * touch or pen) paints with the brush or eraser or draws a selection shape.
+ */
+export function pointerIntent(
+  e: { button: number; pointerType: string },
+  tool: "brush" | "eraser" | "rect" | "ellipse",
+  panning: boolean,
+): PointerIntent {
+  if (e.pointerType === "mouse" && e.button === 1) return "pan";
+  if (e.pointerType === "mouse" && e.button !== 0) return null;
+  if (panning) return "pan";
+  return tool === "rect" || tool === "ellipse" ? "shape" : "paint";
+}
