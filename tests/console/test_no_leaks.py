@@ -63,7 +63,9 @@ REVEAL_ROUTE = "/api/providers/{name}/credentials/{credential}"
 
 
 def _tag(kind: str) -> str:
-    return f"sk-leak-{kind}-{uuid.uuid4().hex}"
+    # not "sk-…": the redactor masks that shape anywhere, which would hide a leak of the
+    # specific paths (known-secret registry, credential keys) this test is about
+    return f"leak-{kind}-{uuid.uuid4().hex}"
 
 
 def _dump_sqlite(path: Path) -> str:
@@ -228,6 +230,7 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
                    "--api-base", base, "--api-key", keys["added"])["ok"] is True
         assert cli("config", "set-default", "added")["ok"] is True
         assert cli("secret", "set", "gw", "copy", "--value", keys["set_file"])["ok"] is True
+        assert keys["set_file"] in (root / "config.json").read_text()
         assert cli("secret", "set", "kc", "other", "--source", "keychain",
                    stdin=keys["set_keychain"] + "\n")["ok"] is True
         assert keys["set_keychain"] in keyring_file.read_text()  # it really went there
@@ -312,6 +315,14 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
                              {"GPT_IMAGE_2_WEB_TOKEN": keys["web_token"]}, cwd=REPO)
             seen += [remote.stdout, remote.stderr]
             assert json.loads(remote.stdout)["ok"] is True, remote.stdout
+            for args in (["config", "inspect"], ["auth", "inspect"], ["doctor"],
+                         ["secret", "get", "gw", "api_key", "--status"],
+                         ["--api-key", keys["remote_flag"], "--retries", "0", "--provider",
+                          "openai", *gen, "FAIL500 remote", "--out", out]):
+                remote = run_cli(["--json", "--json-events", "--server", server.url, *args],
+                                 {"GPT_IMAGE_2_WEB_TOKEN": keys["web_token"]}, cwd=REPO)
+                seen += [remote.stdout, remote.stderr]
+                assert "Traceback" not in remote.stderr, remote.stderr
             logs = client.get("/api/logs", params={"limit": 5000})
             assert logs.status_code == 200
             entries = logs.json()["entries"]
@@ -331,9 +342,13 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
     # -- the secrets were really used -------------------------------------------------------
     used = {r["headers"].get("authorization") for r in fake_openai.requests}
     assert {f"Bearer {keys[k]}" for k in ("env", "file", "envref", "keychain", "flag",
-                                          "added", "put_file", "remote_flag")} <= used
+                                          "added", "put_file", "put_keychain",
+                                          "remote_flag")} <= used
     refreshed_with = {r["json"].get("refresh_token") for r in fake_codex.token_requests}
     assert {codex_refresh, team_refresh} <= refreshed_with
+    codex_used = {r["headers"].get("authorization") for r in fake_codex.requests}
+    assert {f"Bearer {codex_access}", f"Bearer {team_access}"} <= codex_used  # then 401
+    assert any(u and u[7:] in fake_codex.valid_tokens for u in codex_used)  # refreshed ones
     assert hooks.received and all(
         h["headers"]["x-hook-token"] == keys["hook_header"] for h in hooks.received)
     last = hooks.received[-1]
@@ -348,7 +363,7 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
     auth_tokens = json.loads((home / "auth.json").read_text())["tokens"]
     assert auth_tokens["access_token"] != codex_access  # a refresh really happened
     issued = {*fake_codex.valid_tokens, *fake_codex.refresh_tokens, *refreshed_with,
-              *auth_tokens.values()}
+              *(auth_tokens[k] for k in ("id_token", "access_token", "refresh_token"))}
     secrets.update({f"codex_issued_{i}": t for i, t in enumerate(sorted(
         t for t in issued if isinstance(t, str) and len(t) > 16))})
 
@@ -426,6 +441,7 @@ def run_routes(client: httpx.Client, browser: httpx.Client, keys: dict[str, str]
         "hook": {"type": "http", "url": "https://up.example.test",
                  "headers": {"Authorization": {"source": "file",
                                                "value": f"Bearer {keys['http_header']}"}}}}}))
+    assert all(keys[k] in config_file.read_text() for k in ("s3", "webdav", "http_header"))
     client.post("/api/storage/disk/test", json={})
     client.post("/api/storage/s3/test", json={})
     shown = ok(client.get("/api/notifications"))
@@ -443,7 +459,11 @@ def run_routes(client: httpx.Client, browser: httpx.Client, keys: dict[str, str]
     ok(client.put("/api/providers/extra", json={
         "type": "openai", "api_base": base, "allow_overwrite": True,
         "credentials": {"api_key": {"source": "keychain", "value": keys["put_keychain"]}}}))
+    extra = ok(client.post("/api/images/generate", json={"prompt": "extra keychain key",
+                                                         "provider": "extra"}))
+    assert wait(extra["job_id"])["status"] == "completed"
     ok(client.put("/api/secrets/gw/copy", json={"value": keys["secret_put"]}))
+    assert keys["secret_put"] in config_file.read_text()
     ok(client.get("/api/secrets/gw/copy"))
     ok(client.post("/api/providers/default", json={"name": "extra"}))
     assert ok(client.get("/api/providers/gw/credentials/api_key"))["value"] == keys["file"]
