@@ -132,7 +132,7 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
     keys = {k: _tag(k) for k in (
         "env", "file", "envref", "keychain", "flag", "added", "set_file", "set_keychain",
         "put_file", "put_keychain", "secret_put", "remote_flag", "hook_header", "hook_signing",
-        "smtp", "web_token", "proxy", "s3", "webdav", "http_header", "relay")}
+        "smtp", "web_token", "wrong_token", "proxy", "s3", "webdav", "http_header", "relay")}
     codex_access, codex_refresh = fake_codex.issue(valid=False, refresh=_tag("codex-refresh"))
     codex_id = make_jwt(marker=_tag("codex-id"))
     team_access, team_refresh = fake_codex.issue(valid=False, refresh=_tag("team-refresh"))
@@ -315,6 +315,14 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
                              {"GPT_IMAGE_2_WEB_TOKEN": keys["web_token"]}, cwd=REPO)
             seen += [remote.stdout, remote.stderr]
             assert json.loads(remote.stdout)["ok"] is True, remote.stdout
+            wrong = run_cli(["--json", "--server", server.url, "--token", keys["wrong_token"],
+                             "config", "inspect"], {}, cwd=REPO)
+            seen += [wrong.stdout, wrong.stderr]
+            assert json.loads(wrong.stdout)["error"]["code"] == "unauthorized", wrong.stdout
+            with_flag = run_cli(["--json", "--server", server.url, "--token", keys["web_token"],
+                                 "history", "list"], {}, cwd=REPO)
+            seen += [with_flag.stdout, with_flag.stderr]
+            assert json.loads(with_flag.stdout)["ok"] is True
             for args in (["config", "inspect"], ["auth", "inspect"], ["doctor"],
                          ["secret", "get", "gw", "api_key", "--status"],
                          ["--api-key", keys["remote_flag"], "--retries", "0", "--provider",
@@ -370,12 +378,15 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
     # -- and appear nowhere -------------------------------------------------------------------
     log_files = sorted((root / "logs").glob("gpt-image-2.log*"))
     assert log_files, "the server wrote no log file"
-    for path in [*log_files, tmp_path / "server.log"]:
-        seen.append(path.read_text(errors="replace"))
     seen.append(_dump_sqlite(root / "history.sqlite"))
-    job_files = [p for p in (root / "jobs").rglob("*") if p.is_file()]
-    assert len(job_files) > 20
-    seen += [p.read_bytes().decode("latin-1") for p in job_files]
+    assert len([p for p in (root / "jobs").rglob("*") if p.is_file()]) > 20
+    # every file the test, the CLI and the server wrote (logs, the raw database with its
+    # free pages, job folders, saved outputs, the server's stdout/stderr) but the three
+    # credential stores
+    stores = {keyring_file, home / "auth.json", root / "config.json"}
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p not in stores]
+    assert {*log_files, tmp_path / "server.log", root / "history.sqlite"} <= set(written)
+    seen += [p.read_bytes().decode("latin-1") for p in written]
     haystack = "\n".join(seen)
     leaks = sorted(name for name, value in secrets.items() if value in haystack)
     assert leaks == [], f"secrets found in outputs: {leaks}"
@@ -522,3 +533,22 @@ def run_routes(client: httpx.Client, browser: httpx.Client, keys: dict[str, str]
                                                   "authorization": f"Bearer {keys['relay']}"})
     assert refused.status_code == 401
     assert browser.delete("/api/session").status_code == 204
+
+
+def test_the_coverage_lists_come_from_the_real_parser_and_app(tmp_path: Path) -> None:
+    """The lists the test above must cover are the real ones (so its check cannot pass
+    vacuously), and a request maps to the route the router would pick."""
+    commands = cli_commands()
+    assert {"serve", "help", "images generate", "secret delete", "history open-output",
+            "transparent verify"} <= commands and len(commands) >= 25
+    assert command_of(["--json", "--provider", "codex", "auth", "refresh"]) == "auth refresh"
+    recorder = RouteRecorder(create_app(Settings(codex_home=tmp_path)))
+    assert {("GET", "/api/logs"), ("POST", "/api/auth/refresh"), ("GET", "/{path:path}"),
+            ("OPTIONS", "/api/relay/{rest:path}")} <= recorder.routes
+    assert len(recorder.routes) >= 60
+    assert recorder.match("GET", "/api/jobs/active") == ("GET", "/api/jobs/active")
+    assert recorder.match("GET", "/api/jobs/j-1/outputs/0") == (
+        "GET", "/api/jobs/{job_id}/outputs/{index}")
+    assert recorder.match("GET", "/gallery") == ("GET", "/{path:path}")
+    assert recorder.match("PATCH", "/api/config") is None
+    assert set(EXCLUDED_COMMANDS) <= commands and set(EXCLUDED_ROUTES) <= recorder.routes
