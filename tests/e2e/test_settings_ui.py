@@ -182,8 +182,9 @@ def test_notifications_and_concurrency_against_the_server(browser: Any, live_ser
         section.get_by_role("button", name="Add webhook").click()
         section.get_by_label("Name", exact=True).fill("Build bot")
         section.get_by_label("URL").fill("https://example.com/hook")
-        section.get_by_label("Signing secret").fill("hook-secret")
-        section.get_by_label("Authorization header (optional)").fill("Bearer bot-token")
+        section.get_by_label("Signing secret", exact=True).fill("hook-secret")
+        section.get_by_role("button", name="Add header").click()
+        section.get_by_label("Authorization value", exact=True).fill("Bearer bot-token")
         section.get_by_role("button", name="Save").click()
         expect(page.get_by_test_id("toast").filter(has_text="Notifications saved")).to_be_visible()
         stored = _config(live_server.url)["notifications"]
@@ -193,7 +194,7 @@ def test_notifications_and_concurrency_against_the_server(browser: Any, live_ser
         assert hook["secret"]["present"] is True and hook["headers"]["Authorization"]["present"] is True
         assert "hook-secret" not in json.dumps(stored) and "bot-token" not in json.dumps(stored)
         # The stored secrets show as kept, not as values.
-        expect(section.get_by_label("Signing secret")).to_have_attribute("placeholder", "Saved — leave empty to keep")
+        expect(section.get_by_label("Signing secret", exact=True)).to_have_attribute("placeholder", "Saved — leave empty to keep")
         page.screenshot(animations="disabled", path=str(screenshots / "settings-notifications.png"), full_page=True)
         axe_check(page, "settings-notifications")
 
@@ -235,7 +236,8 @@ class _Receiver:
 def webhook_server(tmp_path: Path, fake_openai: Any, spa_dist: Path) -> Iterator[tuple[ServerProcess, _Receiver]]:
     """A live server allowed to deliver webhooks to loopback, and a receiver there."""
     receiver = _Receiver()
-    env = server_env(tmp_path / "hook-codex", fake_openai, GPT_IMAGE_2_WEBHOOK_PRIVATE_NETWORKS="127.0.0.1/32")
+    env = server_env(tmp_path / "hook-codex", fake_openai, GPT_IMAGE_2_WEBHOOK_PRIVATE_NETWORKS="127.0.0.1/32",
+                     E2E_HOOK_SECRET="env-hook-secret-0123")
     proc = ServerProcess(env, static_dir=spa_dist, log=tmp_path / "hook-server.log").start()
     try:
         yield proc, receiver
@@ -244,28 +246,101 @@ def webhook_server(tmp_path: Path, fake_openai: Any, spa_dist: Path) -> Iterator
         receiver.server.stop()
 
 
-def test_a_webhook_saved_in_the_ui_is_delivered_on_test(browser: Any, webhook_server: tuple[ServerProcess, _Receiver]) -> None:
+def _ui_notification_state(section: Any) -> dict[str, bool]:
+    """The notification switches and status boxes as the Settings page shows them."""
+    checked = {name: section.get_by_label(label, exact=True).is_checked() for name, label in (
+        ("enabled", "Send notifications"), ("on_completed", "completes"), ("on_failed", "fails"),
+        ("on_cancelled", "is cancelled"), ("toast", "In-app message"), ("system", "System notification"))}
+    return checked
+
+
+def _server_notification_state(doc: dict[str, Any]) -> dict[str, bool]:
+    return {"enabled": doc["enabled"], "on_completed": doc["on_completed"], "on_failed": doc["on_failed"],
+            "on_cancelled": doc["on_cancelled"], "toast": doc["toast"]["enabled"],
+            "system": doc["system"]["enabled"]}
+
+
+def test_notification_defaults_are_the_servers(browser: Any, webhook_server: tuple[ServerProcess, _Receiver],
+                                               tmp_path: Path) -> None:
+    """On a fresh data root the page shows GET /api/notifications; with a section missing every
+    field (a hand-written config.json) the page's fallbacks are still the server's defaults."""
+    server, _ = webhook_server
+    defaults = httpx.get(f"{server.url}/api/notifications", timeout=5).json()
+    expected = _server_notification_state(defaults)
+    context, page, errors = open_app(browser, server.url)
+    try:
+        page.goto(server.url + "/#/settings")
+        section = page.locator("#settings-notifications")
+        expect(section.get_by_label("Send notifications", exact=True)).to_be_visible()
+        assert _ui_notification_state(section) == expected
+        config = tmp_path / "hook-codex" / "gpt-image-2-skill" / "config.json"
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(json.dumps({"version": 1, "notifications": {"webhooks": []}}), encoding="utf-8")
+        assert httpx.get(f"{server.url}/api/notifications", timeout=5).json() == {"webhooks": []}
+        page.reload()
+        expect(section.get_by_label("Send notifications", exact=True)).to_be_visible()
+        assert _ui_notification_state(section) == expected
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_webhook_saved_in_the_ui_gets_the_failed_test(browser: Any, webhook_server: tuple[ServerProcess, _Receiver],
+                                                       screenshots: Path) -> None:
+    """Statuses toggled, a webhook to a receiver on 127.0.0.1 with a typed Authorization header and a
+    header from the server's environment, saved; "Test failed" reaches the receiver with status
+    failed and both headers, and the page summarises it."""
     server, receiver = webhook_server
     context, page, errors = open_app(browser, server.url)
     try:
         page.goto(server.url + "/#/settings")
         section = page.locator("#settings-notifications")
-        section.get_by_label("Send notifications").check()
+        section.get_by_label("Send notifications", exact=True).check()
+        section.get_by_label("completes", exact=True).uncheck()
+        section.get_by_label("is cancelled", exact=True).uncheck()
+        section.get_by_label("fails", exact=True).check()
         section.get_by_role("button", name="Add webhook").click()
         section.get_by_label("Name", exact=True).fill("Local hook")
-        section.get_by_label("URL").fill(f"{receiver.server.url}/hook")
-        section.get_by_label("Signing secret").fill("whsec-e2e-0123456789")
-        section.get_by_role("button", name="Save").click()
+        section.get_by_label("URL", exact=True).fill(f"{receiver.server.url}/hook")
+        section.get_by_role("button", name="Add header").click()
+        expect(section.get_by_label("Header name", exact=True)).to_have_value("Authorization")
+        section.get_by_label("Authorization value", exact=True).fill("Bearer e2e-hook-token")
+        section.get_by_role("button", name="Add header").click()
+        second = section.locator(".webhook__header").nth(1)
+        expect(second.get_by_label("Header name", exact=True)).to_have_value("X-Webhook-Secret-1")
+        second.get_by_role("radio", name="Environment").check()
+        env_name = section.get_by_label("X-Webhook-Secret-1 value: Environment variable", exact=True)
+        expect(env_name).to_have_attribute("placeholder", "e.g. OPENAI_API_KEY")
+        expect(second.get_by_text("changing it needs a restart")).to_be_visible()
+        env_name.fill("E2E_HOOK_SECRET")
+        section.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_test_id("toast").filter(has_text="Notifications saved")).to_be_visible()
+
+        stored = httpx.get(f"{server.url}/api/notifications", timeout=5).json()
+        assert (stored["on_completed"], stored["on_failed"], stored["on_cancelled"]) == (False, True, False)
+        headers = stored["webhooks"][0]["headers"]
+        assert headers["Authorization"] == {"source": "file", "present": True, "value": {"_omitted": "secret"}}
+        assert headers["X-Webhook-Secret-1"] == {"source": "env", "env": "E2E_HOOK_SECRET", "present": True}
+        assert "e2e-hook-token" not in json.dumps(stored)
+        # After saving, the stored value is masked and kept by an empty input.
+        expect(section.get_by_label("Authorization value", exact=True)).to_have_attribute(
+            "placeholder", "Saved — leave empty to keep")
         assert receiver.received == []
-        section.get_by_role("button", name="Send a test").click()
-        expect(page.get_by_test_id("toast").filter(has_text="Test notification delivered")).to_be_visible(timeout=15_000)
+
+        section.get_by_role("button", name="Test failed").click()
+        expect(page.get_by_test_id("toast").filter(has_text="Test sent")).to_be_visible(timeout=15_000)
+        # The local channel shows the test as a finished job would (in-app message on by default).
+        expect(page.get_by_test_id("toast").filter(has_text="Generation failed")).to_be_visible()
         assert len(receiver.received) == 1
         got = receiver.received[0]
         assert got["method"] == "POST"
-        assert got["headers"]["x-gpt-image-2-event"] == "job.completed"
-        assert got["headers"]["x-gpt-image-2-signature"]
-        assert json.loads(got["body"])["event"] == "job.completed"
+        assert got["headers"]["authorization"] == "Bearer e2e-hook-token"
+        assert got["headers"]["x-webhook-secret-1"] == "env-hook-secret-0123"
+        assert got["headers"]["x-gpt-image-2-event"] == "job.failed"
+        body = json.loads(got["body"])
+        assert body["event"] == "job.failed" and body["job"]["status"] == "failed"
+        page.screenshot(animations="disabled", path=str(screenshots / "settings-notifications-test.png"), full_page=True)
+        axe_check(page, "settings-notifications-test", include="#settings-notifications")
         assert errors == []
     finally:
         context.close()
@@ -480,8 +555,8 @@ def test_email_notifications_are_set_up_and_tested_for_real(page: Any, live_serv
         assert stored["enabled"] is True and stored["smtp_port"] == smtp.port
         assert stored["to"] == ["me@example.test", "ops@example.test"] and stored["tls"] == "none"
 
-        section.get_by_role("button", name="Send a test").click()
-        expect(page.get_by_test_id("toast").filter(has_text="Test notification delivered")).to_be_visible()
+        section.get_by_role("button", name="Test completed").click()
+        expect(page.get_by_test_id("toast").filter(has_text="Test sent")).to_be_visible()
         assert len(received) == 1 and b"Subject: gpt-image-2: Generation completed" in received[0]
         axe_check(page, "settings-email")
 

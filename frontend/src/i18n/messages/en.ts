@@ -627,7 +627,7 @@ export const en = {
   "notify.header_name": "Header name",
   "notify.header_value": "{name} value",
   "notify.add_header": "Add header",
-  "notify.remove_header": "Remove header {name}",
+  "notify.remove_header": "Delete header {name}",
   "notify.test_group": "Send a test",
   "notify.test_completed": "Test completed",
   "notify.test_failed": "Test failed",
