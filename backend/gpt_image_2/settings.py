@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
 
     web_host: str = "127.0.0.1"
-    web_port: int = 8787
+    web_port: int = Field(8787, ge=0, le=65535)
     web_token: str | None = None
     web_allowed_hosts: str = "localhost,127.0.0.1,::1"
     web_allow_unauthenticated: bool = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,34 @@ __all__ = ["add_serve_command", "run_serve"]
 def add_serve_command(sub: Any) -> None:
     serve = sub.add_parser("serve", help="run the web service and UI")
     serve.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=None, help="port (default 8787)")
+    serve.add_argument("--port", type=_port, default=None,
+                       help="port (default 8787; 0 picks a free port and prints it)")
     serve.add_argument("--static-dir", default=None, help="built UI directory")
     serve.add_argument("--no-build", action="store_true", help="never build the UI")
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port: {value!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0-65535, not {port}")
+    return port
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind and listen here, so port 0 resolves before the banner is printed."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)  # connections made after the banner wait in the backlog
+    except BaseException:
+        sock.close()
+        raise
+    return sock
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -36,7 +62,7 @@ def run_serve(args: argparse.Namespace) -> int:
     updates: dict[str, Any] = {}
     if args.host:
         updates["web_host"] = args.host
-    if args.port:
+    if args.port is not None:
         updates["web_port"] = args.port
     if args.static_dir:
         updates["web_dist"] = Path(args.static_dir)
@@ -69,10 +95,18 @@ def run_serve(args: argparse.Namespace) -> int:
     from ..memory import keep_freed_memory
 
     keep_freed_memory()  # image jobs reuse their freed 8-33 MB arrays (see memory.py)
-    app = create_app(settings)
-    print(f"gpt-image-2 listening on http://{settings.web_host}:{settings.web_port}",
-          file=sys.stderr, flush=True)
-    uvicorn.run(app, host=settings.web_host, port=settings.web_port,
-                log_level=settings.log_level,
-                proxy_headers=True, forwarded_allow_ips=settings.web_forwarded_allow_ips)
+    try:
+        sock = _listen(settings.web_host, settings.web_port)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        print(f"error: cannot listen on {settings.web_host}:{settings.web_port}: {reason}",
+              file=sys.stderr)
+        return 2
+    port = sock.getsockname()[1]
+    app = create_app(settings.model_copy(update={"web_port": port}))
+    host = f"[{settings.web_host}]" if ":" in settings.web_host else settings.web_host
+    print(f"gpt-image-2 listening on http://{host}:{port}", file=sys.stderr, flush=True)
+    config = uvicorn.Config(app, log_level=settings.log_level, proxy_headers=True,
+                            forwarded_allow_ips=settings.web_forwarded_allow_ips)
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
