@@ -271,6 +271,21 @@ def test_edit_on_a_phone(browser: Any, live_server: Any, images: dict[str, Path]
         page.get_by_test_id("file-input").set_input_files([str(images["photo"]), str(images["land"])])
         page.get_by_role("radio", name="Paint a region").check()
         expect(page.get_by_test_id("mask-canvas")).to_be_visible()
+        # Every mask tool stays on screen and usable at 375 px (icons, names kept for AT).
+        tools = page.get_by_role("toolbar", name="Mask tools")
+        for name in ["Brush", "Eraser", "Rectangle", "Ellipse", "Pan", "Undo", "Redo", "Invert", "Clear",
+                     "Zoom out", "Zoom in", "Fit"]:
+            button = tools.get_by_role("button", name=name, exact=True)
+            expect(button).to_be_visible()
+            bb = button.bounding_box()
+            assert bb is not None and bb["x"] >= 0 and bb["x"] + bb["width"] <= PHONE["width"], (name, bb)
+            assert bb["width"] >= 24 and bb["height"] >= 24, (name, bb)
+        fitted = page.get_by_test_id("mask-zoom").inner_text()
+        tools.get_by_role("button", name="Zoom in", exact=True).tap()
+        expect(page.get_by_test_id("mask-zoom")).not_to_have_text(fitted)
+        no_horizontal_overflow(page)
+        tools.get_by_role("button", name="Fit", exact=True).tap()
+        expect(page.get_by_test_id("mask-zoom")).to_have_text(fitted)
         no_horizontal_overflow(page)
         page.screenshot(animations="disabled", path=str(screenshots / "edit-phone.png"), full_page=True)
         assert errors == []
@@ -462,3 +477,189 @@ def test_mask_by_keyboard_alone_reaches_the_upstream(
     assert box is not None
     radius = 36 * 640 / box["width"] / 2  # the default brush, 36 CSS px, in image pixels
     assert abs(int((alpha == 0).sum()) - 2 * np.pi * radius**2) < 0.1 * 2 * np.pi * radius**2
+
+
+def _alpha_at(page: Any, testid: str, x: int, y: int) -> int:
+    """Alpha of one pixel of a canvas in the page (its own pixels, not the screen's)."""
+    return int(page.evaluate(
+        """([id, x, y]) => document.querySelector(`[data-testid="${id}"]`)
+             .getContext("2d").getImageData(x, y, 1, 1).data[3]""",
+        [testid, x, y],
+    ))
+
+
+def test_rectangle_selection_is_an_outline_on_the_mask_upstream(
+    page: Any, live_server: Any, images: dict[str, Path], screenshots: Path
+) -> None:
+    """spec/ui.md §5.3: the rectangle and ellipse tools mark a boundary as wide as the
+    brush; the inside is not selected. Previewed while dragging, undoable like a stroke."""
+    canvas = _open_region(page, images["photo"], "a glass orb, rectangle")
+    tools = page.get_by_role("toolbar", name="Mask tools")
+    coverage = page.get_by_test_id("mask-coverage")
+    tools.get_by_role("button", name="Rectangle").click()
+    expect(tools.get_by_role("button", name="Rectangle")).to_have_attribute("aria-pressed", "true")
+    expect(tools.get_by_role("button", name="Brush")).to_have_attribute("aria-pressed", "false")
+    box = canvas.bounding_box()
+    assert box is not None
+    lw = 36 * 640 / box["width"]  # the default brush, 36 CSS px, in image pixels
+    at = lambda fx, fy: (box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)  # noqa: E731
+
+    # While dragging, the outline shows on the preview layer; nothing is selected yet.
+    page.mouse.move(*at(0.25, 0.25))
+    page.mouse.down()
+    page.mouse.move(*at(0.5, 0.6), steps=4)
+    page.mouse.move(*at(0.75, 0.75), steps=4)
+    assert _alpha_at(page, "mask-preview", 160, 320) > 0  # the left edge, previewed
+    assert _alpha_at(page, "mask-preview", 320, 320) == 0  # not filled
+    assert _alpha_at(page, "mask-canvas", 160, 320) == 0  # not committed yet
+    expect(coverage).to_contain_text("Paint over the area")
+    page.mouse.up()
+    expect(coverage).to_contain_text("% of the image will be repainted")
+    assert _alpha_at(page, "mask-preview", 160, 320) == 0  # the preview is gone
+    page.screenshot(animations="disabled", path=str(screenshots / "edit-mask-rectangle.png"))
+
+    # Undoable like a stroke.
+    tools.get_by_role("button", name="Undo").click()
+    expect(coverage).to_contain_text("Paint over the area")
+    tools.get_by_role("button", name="Redo").click()
+    expect(coverage).to_contain_text("% of the image will be repainted")
+
+    # An ellipse is an outline too (checked on the canvas, then taken back).
+    tools.get_by_role("button", name="Ellipse").click()
+    _paint(page, canvas, [(0.1, 0.1), (0.2, 0.2), (0.3, 0.3)])
+    assert _alpha_at(page, "mask-canvas", 128, 64) > 0  # top of the ellipse in (64..192)²
+    assert _alpha_at(page, "mask-canvas", 128, 128) == 0  # its middle is not selected
+    tools.get_by_role("button", name="Undo").click()
+    assert _alpha_at(page, "mask-canvas", 128, 64) == 0
+
+    page.get_by_role("button", name="Apply").click()
+    card = page.locator("article.live-card").first
+    expect(card).to_have_attribute("data-status", "completed", timeout=DONE_TIMEOUT)
+    edits = [r for r in live_server.fake_openai.requests if r["path"].endswith("/images/edits")]
+    assert len(edits) == 1
+    [mask_file] = [f for f in edits[0]["files"] if f["field"] == "mask"]
+    alpha = _decode_png(mask_file["data"])[..., 3]
+    assert alpha.shape == (640, 640)
+    # The outline (x and y from 160 to 480) is transparent: to repaint ...
+    for y, x in [(320, 160), (320, 480), (160, 320), (480, 320), (160, 160), (480, 480)]:
+        assert alpha[y, x] == 0, (y, x)
+    # ... the inside and the outside are opaque: kept.
+    for y, x in [(320, 320), (250, 250), (400, 400), (40, 40), (600, 600), (320, 60)]:
+        assert alpha[y, x] == 255, (y, x)
+    # The outline is as wide as the brush, centred on the rectangle's edge.
+    left = _run_length(alpha[320, :], 160)
+    assert abs(left - lw) <= 3, (left, lw)
+    assert alpha[320, int(160 + lw / 2 + 3)] == 255 and alpha[320, int(160 - lw / 2 - 3)] == 255
+    outside = int(480 + lw / 2 + 3)
+    assert (alpha[:, outside:] == 255).all() and (alpha[outside:, :] == 255).all()  # nothing beyond it
+
+
+def test_zoom_pan_and_fit_keep_the_stroke_under_the_pointer(
+    page: Any, images: dict[str, Path], screenshots: Path
+) -> None:
+    """spec/ui.md §5.3: zoom 8 %–400 % (buttons ×1.14/×0.88, ⌘/Ctrl+wheel ×1.08), pan (Pan
+    tool, middle button, held Space), Fit; a stroke lands where the pointer is."""
+    canvas = _open_region(page, images["photo"], "a glass orb, zoomed")
+    tools = page.get_by_role("toolbar", name="Mask tools")
+    coverage = page.get_by_test_id("mask-coverage")
+    viewport = page.get_by_test_id("mask-viewport")
+    label = page.get_by_test_id("mask-zoom")
+    viewport.scroll_into_view_if_needed()
+    fit_box = canvas.bounding_box()
+    assert fit_box is not None
+    fit_label = label.inner_text()
+    assert re.fullmatch(r"Zoom \d+%", fit_label.replace("\n", " ").strip()), fit_label
+    fit_percent = int(re.findall(r"\d+", fit_label)[0])
+    scroll = lambda: viewport.evaluate("v => [v.scrollLeft, v.scrollTop]")  # noqa: E731
+    assert scroll() == [0, 0]
+
+    # Zoom in by the button: ×1.14 a press.
+    for _ in range(5):
+        tools.get_by_role("button", name="Zoom in").click()
+    zoomed = canvas.bounding_box()
+    assert zoomed is not None
+    assert abs(zoomed["width"] - fit_box["width"] * 1.14**5) <= 1.5, (zoomed["width"], fit_box["width"])
+    expect(label).to_contain_text(f"{round(fit_percent * 1.14**5)}%")
+    tools.get_by_role("button", name="Zoom out").click()
+    out = canvas.bounding_box()
+    assert out is not None and abs(out["width"] - zoomed["width"] * 0.88) <= 1.5
+
+    # ⌘/Ctrl + wheel zooms ×1.08 per step up, without zooming the page.
+    vb = viewport.bounding_box()
+    assert vb is not None
+    middle = (vb["x"] + vb["width"] / 2, vb["y"] + vb["height"] / 2)
+    page.mouse.move(*middle)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -100)
+    page.keyboard.up("Control")
+    page.wait_for_function(
+        "w => Math.abs(document.querySelector('[data-testid=mask-canvas]').getBoundingClientRect().width - w) < 1.5",
+        arg=out["width"] * 1.08,
+    )
+    assert page.evaluate("window.visualViewport.scale") == 1
+
+    # Pan with the middle button: the view moves, nothing is painted.
+    before = scroll()
+    page.mouse.move(*middle)
+    page.mouse.down(button="middle")
+    page.mouse.move(middle[0] - 60, middle[1] - 40, steps=4)
+    page.mouse.up(button="middle")
+    after = scroll()
+    assert after[0] > before[0] and after[1] > before[1], (before, after)
+
+    # The Pan tool: a primary-button drag moves the view.
+    tools.get_by_role("button", name="Pan").click()
+    expect(tools.get_by_role("button", name="Pan")).to_have_attribute("aria-pressed", "true")
+    _paint(page, viewport, [(0.5, 0.5), (0.6, 0.6)])
+    panned = scroll()
+    assert panned[0] < after[0] and panned[1] < after[1], (after, panned)
+    tools.get_by_role("button", name="Pan").click()
+    expect(tools.get_by_role("button", name="Pan")).to_have_attribute("aria-pressed", "false")
+
+    # Held Space (focus on the page, not the canvas or a text field) pans too.
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.mouse.move(*middle)
+    page.keyboard.down("Space")
+    page.mouse.down()
+    page.mouse.move(middle[0] + 30, middle[1] + 30, steps=3)
+    page.mouse.up()
+    page.keyboard.up("Space")
+    spaced = scroll()
+    assert spaced[0] < panned[0] and spaced[1] < panned[1], (panned, spaced)
+    expect(coverage).to_contain_text("Paint over the area")  # none of that painted
+    axe_check(page, "edit-mask-zoomed")
+
+    # Paint a short horizontal stroke in the middle of the view; it lands under the pointer.
+    page.mouse.move(*middle)
+    page.mouse.down()
+    page.mouse.move(middle[0] + 40, middle[1], steps=4)
+    page.mouse.up()
+    expect(coverage).to_contain_text("% of the image will be repainted")
+    cb = canvas.bounding_box()
+    assert cb is not None
+    per_css = 640 / cb["width"]  # image pixels per CSS pixel at this zoom
+    assert per_css < 640 / fit_box["width"]  # zoomed in: a finer brush in image pixels
+    x0 = (middle[0] - cb["x"]) * per_css
+    x1 = (middle[0] + 40 - cb["x"]) * per_css
+    y = (middle[1] - cb["y"]) * per_css
+    page.screenshot(animations="disabled", path=str(screenshots / "edit-mask-zoomed.png"))
+
+    # Fit restores the fitted view.
+    tools.get_by_role("button", name="Fit").click()
+    expect(label).to_have_text(fit_label)
+    refit = canvas.bounding_box()
+    assert refit is not None
+    assert abs(refit["width"] - fit_box["width"]) <= 0.5 and abs(refit["x"] - fit_box["x"]) <= 0.5
+    assert scroll() == [0, 0]
+
+    alpha = _submit_for_mask(page)
+    row, col = round(y), round((x0 + x1) / 2)
+    assert alpha[row, col] == 0
+    radius = 36 * per_css / 2
+    across = _run_length(alpha[:, col], row)
+    assert abs(across - 2 * radius) <= 3, (across, 2 * radius)
+    along = _run_length(alpha[row, :], col)
+    assert abs(along - (x1 - x0 + 2 * radius)) <= 4, (along, x1 - x0 + 2 * radius)
+    lo = col - along // 2
+    assert abs(lo - (x0 - radius)) <= 4, (lo, x0 - radius)
+    assert int((alpha == 0).sum()) < 1.3 * (along * across)  # nothing painted elsewhere

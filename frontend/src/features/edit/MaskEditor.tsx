@@ -528,7 +528,8 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
           className={cx("tool", panMode && "is-active")}
           aria-pressed={panMode}
           onClick={() => setPanMode((on) => !on)}
-          title={t("mask.pan_hint", { mod })}
+          aria-label={t("mask.pan")}
+          title={t("mask.pan_hint")}
         >
           <MaskIcon name="pan" />
           <span className="tool__label">{t("mask.pan")}</span>
@@ -598,6 +599,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
           (tool === "rect" || tool === "ellipse") && "is-shape",
         )}
         data-testid="mask-viewport"
+        style={{ aspectRatio: `${dims.w} / ${dims.h}` }}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={() => endDrag(true)}
@@ -636,7 +638,14 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
               onFocus={onCanvasFocus}
               onBlur={() => setKeyActive(false)}
             />
-            <canvas ref={previewRef} className="mask-canvas mask-canvas--preview" width={1024} height={1024} aria-hidden="true" />
+            <canvas
+              ref={previewRef}
+              className="mask-canvas mask-canvas--preview"
+              width={1024}
+              height={1024}
+              aria-hidden="true"
+              data-testid="mask-preview"
+            />
             {cursor && brushRing ? (
               <span
                 className="mask-cursor"
