@@ -8,11 +8,12 @@ metadata, error details and log records.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["SECRET_KEYS", "SecretRegistry", "redact", "scrub_text"]
+__all__ = ["SECRET_KEYS", "SecretRegistry", "redact", "scrub_spool", "scrub_text"]
 
 SECRET_KEYS = frozenset(
     {"access_token", "refresh_token", "id_token", "authorization", "api_key", "password"}
@@ -86,3 +87,31 @@ def redact(value: Any, secrets: Iterable[str] = (), *, _key: str | None = None) 
             return omitted
         return scrub_text(value, known)
     return value
+
+
+def scrub_spool(body: bytes, secrets: Iterable[str]) -> bytes:
+    """A raw upstream answer kept as recovery evidence, with known secrets an upstream
+    echoed back masked. Untouched (byte for byte) when it holds none; a JSON body is
+    rewritten with only its non-image strings scrubbed, so image payloads stay intact."""
+    known = [s for s in secrets if s and s.encode() in body]
+    if not known:
+        return body
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        for secret in known:
+            body = body.replace(secret.encode(), b"[redacted]")
+        return body
+
+    def walk(value: Any, key: str | None) -> Any:
+        if isinstance(value, Mapping):
+            return {k: walk(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, str) and (key or "").lower() not in _BASE64_KEYS \
+                and "partial_image" not in (key or "").lower():
+            for secret in known:
+                value = value.replace(secret, "[redacted]")
+        return value
+
+    return json.dumps(walk(payload, None), ensure_ascii=False).encode()

@@ -264,6 +264,22 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
             ["--provider", "kc", "doctor"],
         ):
             cli(*args)
+        # an upstream that echoes the key it was given, in an error and in a success
+        for provider, key in (("gw", "file"), ("envref", "envref"), ("kc", "keychain"),
+                              ("openai", "env"), ("openai", "flag")):
+            flag = ["--api-key", keys["flag"]] if key == "flag" else []
+            fake_openai.script = [
+                {"status": 401, "body": {"error": {
+                    "message": f"Incorrect API key provided: {keys[key]}.",
+                    "code": "invalid_api_key", "param": keys[key]}}},
+                {"status": 200, "body": {"created": 1, "data": [
+                    {"b64_json": base64.b64encode(png_bytes()).decode(),
+                     "revised_prompt": f"echo {keys[key]}"}], "note": keys[key]}}]
+            failed = cli(*flag, "--provider", provider, "--retries", "0", *gen, "echo",
+                         "--out", out)
+            assert failed["ok"] is False
+            cli(*flag, "--provider", provider, *gen, "echo", "--out", out)
+        fake_openai.script = []
         assert cli("secret", "delete", "gw", "copy")["ok"] is True
         assert cli("secret", "delete", "kc", "other")["ok"] is True
         assert keys["set_keychain"] not in keyring_file.read_text()
@@ -308,7 +324,7 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
                           event_hooks={"response": [record]}) as client, \
                 httpx.Client(base_url=server.url, timeout=60,
                              event_hooks={"response": [record]}) as browser:
-            run_routes(client, browser, keys, base, body, tmp_path, samples, seen)
+            run_routes(client, browser, keys, fake_openai, body, tmp_path, samples)
             remote = run_cli(["--json", "--json-events", "--server", server.url, "--api-key",
                               keys["remote_flag"], "--provider", "openai", *gen,
                               "remote flag", "--out", out],
@@ -389,14 +405,18 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
     seen += [p.read_bytes().decode("latin-1") for p in written]
     haystack = "\n".join(seen)
     leaks = sorted(name for name, value in secrets.items() if value in haystack)
-    assert leaks == [], f"secrets found in outputs: {leaks}"
+    assert leaks == [], f"secrets found in outputs: {leaks}\n" + "\n".join(
+        f"{name}: …{text[max(0, at - 300):at + 80]}…" for name in leaks
+        for text in seen if (at := text.find(secrets[name])) >= 0)
     assert len(haystack) > 100_000  # the search covered real material
 
 
-def run_routes(client: httpx.Client, browser: httpx.Client, keys: dict[str, str], base: str,
-               body: Path, tmp_path: Path, samples: dict[str, Path], seen: list[str]) -> None:
+def run_routes(client: httpx.Client, browser: httpx.Client, keys: dict[str, str],
+               fake_openai: FakeOpenAI, body: Path, tmp_path: Path,
+               samples: dict[str, Path]) -> None:
     """Call every route of the app (``client`` carries the access token, ``browser`` the
-    session cookie). Responses land in ``seen`` through the clients' hook."""
+    session cookie). Responses land in the haystack through the clients' hook."""
+    base = fake_openai.api_base
 
     def ok(response: httpx.Response) -> dict[str, Any]:
         assert response.status_code == 200, (response.request.url, response.text)
@@ -484,6 +504,13 @@ def run_routes(client: httpx.Client, browser: httpx.Client, keys: dict[str, str]
 
     # jobs
     ok(client.post("/api/queue/concurrency", json={"max_parallel": 2}))
+    # an upstream that echoes the per-request key (nothing else is running now)
+    fake_openai.script = [{"status": 401, "body": {"error": {
+        "message": f"Incorrect API key provided: {keys['flag']}."}}}]
+    echoed = ok(client.post("/api/images/generate", json={"prompt": "echo", "provider": "openai"},
+                            headers={"X-GPT-Image-2-Api-Key": keys["flag"],
+                                     "X-GPT-Image-2-Retries": "0"}))
+    assert wait(echoed["job_id"])["status"] == "failed"
     made = ok(client.post("/api/images/generate", json={"prompt": "route gen",
                                                         "provider": "gw"}))
     edit = ok(client.post("/api/images/edit", headers={"X-GPT-Image-2-Api-Key": keys["flag"]},
@@ -552,3 +579,22 @@ def test_the_coverage_lists_come_from_the_real_parser_and_app(tmp_path: Path) ->
     assert recorder.match("GET", "/gallery") == ("GET", "/{path:path}")
     assert recorder.match("PATCH", "/api/config") is None
     assert set(EXCLUDED_COMMANDS) <= commands and set(EXCLUDED_ROUTES) <= recorder.routes
+
+
+def test_a_spooled_answer_keeps_its_images_and_loses_echoed_secrets() -> None:
+    """The recovery evidence (raw_response.json) is masked where an upstream echoed a key,
+    byte-identical otherwise, and still decodes to the same images."""
+    from gpt_image_2.jobs.recovery import decode_spool
+    from gpt_image_2.redact import scrub_spool
+
+    key = _tag("spool")
+    image = base64.b64encode(png_bytes()).decode()
+    clean = json.dumps({"created": 1, "data": [{"b64_json": image}]}).encode()
+    assert scrub_spool(clean, [key]) is clean
+    echoed = json.dumps({"created": 1, "note": f"key {key}", "data": [
+        {"b64_json": image, "revised_prompt": f"with {key}"}]}).encode()
+    scrubbed = scrub_spool(echoed, [key])
+    assert key not in scrubbed.decode() and b"[redacted]" in scrubbed
+    assert decode_spool(scrubbed)[0] == decode_spool(echoed)[0] == [png_bytes()]
+    assert scrub_spool(f"event: x\ndata: {key}\n".encode(), [key]) == \
+        b"event: x\ndata: [redacted]\n"

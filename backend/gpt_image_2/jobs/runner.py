@@ -42,7 +42,7 @@ from ..providers.codex import CodexProvider
 from ..providers.http_clients import HttpClients
 from ..providers.images import extension_for
 from ..providers.options import check_request_operation
-from ..redact import SecretRegistry, redact
+from ..redact import SecretRegistry, redact, scrub_spool
 from ..settings import Settings
 from .batch import fan_out
 from .bus import EventBus
@@ -178,6 +178,7 @@ class JobRunner:
         name = RAW_RESPONSE_FILE if slot is None else f"raw_response-{slot}.json"
 
         async def spool(body: bytes) -> None:
+            body = scrub_spool(body, self.secrets)  # an upstream may echo the key back
             await recorder.response_received(
                 slot, len(body), lambda: atomic_write_bytes(job_dir / name, body, sync="none"))
 
