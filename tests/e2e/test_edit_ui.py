@@ -660,6 +660,10 @@ def test_zoom_pan_and_fit_keep_the_stroke_under_the_pointer(
     assert abs(across - 2 * radius) <= 3, (across, 2 * radius)
     along = _run_length(alpha[row, :], col)
     assert abs(along - (x1 - x0 + 2 * radius)) <= 4, (along, x1 - x0 + 2 * radius)
-    lo = col - along // 2
-    assert abs(lo - (x0 - radius)) <= 4, (lo, x0 - radius)
+    lo = int(np.flatnonzero(alpha[row, :] == 0)[0])  # where the stroke starts, measured
+    hi = int(np.flatnonzero(alpha[row, :] == 0)[-1])
+    assert abs(lo - (x0 - radius)) <= 3, (lo, x0 - radius)
+    assert abs(hi - (x1 + radius)) <= 3, (hi, x1 + radius)
+    top = int(np.flatnonzero(alpha[:, col] == 0)[0])
+    assert abs(top - (y - radius)) <= 3, (top, y - radius)
     assert int((alpha == 0).sum()) < 1.3 * (along * across)  # nothing painted elsewhere

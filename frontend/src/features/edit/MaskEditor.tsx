@@ -473,6 +473,12 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     else c.blur();
   };
 
+  // Zoomed in, the keyboard's cursor scrolls the view along with it.
+  const keyCursorRef = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (keyActive && keyAt) keyCursorRef.current?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [keyActive, keyAt, zoom]);
+
   const onCanvasFocus = () => {
     const c = canvasRef.current;
     // a click focuses the canvas too; the virtual cursor is for keyboard focus only
@@ -655,6 +661,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
             ) : null}
             {keyActive && keyAt && natural ? (
               <span
+                ref={keyCursorRef}
                 className="mask-cursor mask-cursor--key"
                 aria-hidden="true"
                 data-testid="mask-key-cursor"
