@@ -118,3 +118,31 @@ async def test_moving_a_file_secret_to_env_drops_the_stored_value(
     got = receiver.received[-1]
     assert got["headers"]["authorization"] == HEADER_VALUE
     assert got["headers"]["x-gpt-image-2-event"] == "job.cancelled"
+
+
+async def test_keychain_refs_without_an_account_show_the_account_delivery_reads(
+    api: httpx.AsyncClient, receiver: Receiver, memory_keyring: MemoryKeyring,
+) -> None:
+    memory_keyring.set_password("gpt-image-2-skill", "providers/webhook:ci/secret", SIGNING_SECRET)
+    memory_keyring.set_password("gpt-image-2-skill", "providers/webhook:ci/X-Token", "kc-token")
+    memory_keyring.set_password("gpt-image-2-skill", "providers/email/password", SMTP_PASSWORD)
+    keychain = {"source": "keychain"}
+    saved = await api.put("/api/notifications", json={
+        "email": {"smtp_host": "smtp.example", "password": keychain},
+        "webhooks": [{"id": "ci", "url": f"{receiver.server.url}/hook",
+                      "headers": {"X-Token": keychain}, "secret": keychain}]})
+    assert saved.status_code == 200, saved.text
+    for view in ((await api.get("/api/notifications")).json(),
+                 (await api.get("/api/config")).json()["notifications"]):
+        assert view["email"]["password"] == {
+            "source": "keychain", "service": "gpt-image-2-skill",
+            "account": "providers/email/password", "present": True}
+        hook = view["webhooks"][0]
+        assert hook["secret"]["account"] == "providers/webhook:ci/secret"
+        assert hook["headers"]["X-Token"]["account"] == "providers/webhook:ci/X-Token"
+        assert hook["secret"]["present"] is True and hook["headers"]["X-Token"]["present"] is True
+    assert (await api.post("/api/notifications/test", json={})).json()["ok"] is True
+    got = receiver.received[-1]
+    assert got["headers"]["x-token"] == "kc-token"
+    assert verify_signature(SIGNING_SECRET, got["headers"]["x-gpt-image-2-timestamp"], got["body"],
+                            got["headers"]["x-gpt-image-2-signature"])

@@ -19,6 +19,7 @@ from .storage import storage_view
 
 __all__ = [
     "builtin_provider_views",
+    "notifications_view",
     "provider_view",
     "proxy_view",
     "redact_proxy_url",
@@ -75,6 +76,38 @@ def redact_refs(value: Any, provider: str, name: str) -> Any:
     return value
 
 
+def _slot_ref(value: Any) -> bool:
+    """In a slot that holds a credential, any object naming a source is a reference."""
+    return isinstance(value, dict) and value.get("source") in _SOURCES
+
+
+def notifications_view(section: Any) -> Any:
+    """The notification settings with every secret as a status object. A keychain reference
+    without an account shows the account delivery reads (``email``/``password``,
+    ``webhook:<id>``/``<header>`` or ``secret``), as notifications/email.py and webhook.py do."""
+    out = redact_refs(section, "notifications", "notifications")
+    if not isinstance(section, dict) or not isinstance(out, dict):
+        return out
+    email = section.get("email")
+    if isinstance(email, dict) and _slot_ref(email.get("password")):
+        out["email"]["password"] = credential_status(email["password"], provider="email",
+                                                     name="password")
+    hooks = section.get("webhooks")
+    for i, hook in enumerate(hooks if isinstance(hooks, list) else []):
+        if not isinstance(hook, dict):
+            continue
+        provider = f"webhook:{hook.get('id') or hook.get('name') or 'webhook'}"
+        headers = hook.get("headers")
+        for header, ref in (headers.items() if isinstance(headers, dict) else []):
+            if _slot_ref(ref):
+                out["webhooks"][i]["headers"][header] = credential_status(
+                    ref, provider=provider, name=str(header))
+        if _slot_ref(hook.get("secret")):
+            out["webhooks"][i]["secret"] = credential_status(hook["secret"], provider=provider,
+                                                             name="secret")
+    return out
+
+
 def provider_view(name: str, entry: Any) -> Any:
     """``{type, api_base, endpoint, model, supports_n, credentials, proxy[, edit_region_mode]}``."""
     if not isinstance(entry, dict):
@@ -113,7 +146,7 @@ def redacted_document(doc: dict[str, Any], shared_dir: Path) -> dict[str, Any]:
         if isinstance(legacy, dict) and not legacy.get("path"):
             legacy["path"] = str(shared_dir)
     if "notifications" in out:
-        out["notifications"] = redact_refs(out["notifications"], "notifications", "notifications")
+        out["notifications"] = notifications_view(out["notifications"])
     if "storage" in out:
         out["storage"] = storage_view(out["storage"], str(shared_dir / "storage" / "fallback"))
     result = redact(out)

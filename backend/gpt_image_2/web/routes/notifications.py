@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ...config import ConfigStore
 from ...config.mutations import keep_stored_secret
-from ...config.views import redact_refs
+from ...config.views import notifications_view
 from ...console.models import ServerConfig
 from ...notifications import ServerNotifier
 from ..deps import Console, Service
@@ -97,7 +97,7 @@ def _store(service: Any) -> ConfigStore:
 
 def _view(doc: dict[str, Any]) -> dict[str, Any]:
     section = doc.get("notifications") or {}
-    return dict(redact_refs(section, "notifications", "notifications"))
+    return dict(notifications_view(section))
 
 
 def _keep_secrets(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
