@@ -280,6 +280,28 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
             assert failed["ok"] is False
             cli(*flag, "--provider", provider, *gen, "echo", "--out", out)
         fake_openai.script = []
+        team_now = json.loads((root / "config.json").read_text())["providers"]["team"][
+            "credentials"]
+        auth_now = json.loads((home / "auth.json").read_text())["tokens"]
+        for provider, tokens in (("team", [team_now["access_token"]["value"],
+                                           team_now["refresh_token"]["value"]]),
+                                 ("codex", [auth_now["access_token"],
+                                            auth_now["refresh_token"], auth_now["id_token"]])):
+            fake_codex.script = [{"status": 400, "body": {"detail": f"bad token {tokens}",
+                                                          "tokens": tokens}}]
+            assert cli("--provider", provider, "--retries", "0", *gen, "codex echo",
+                       "--out", out)["ok"] is False
+            fake_codex.script = [{"status": 400, "body": {"detail": f"bad token {tokens}"}}]
+            assert cli("--provider", provider, "--retries", "0", "request", "create",
+                       "--body-file", str(body))["ok"] is False
+        fake_codex.script = []
+        # the raw escape hatch returns the upstream's answer: an echoed key is masked there
+        fake_openai.script = [{"status": 200, "body": {"created": 1, "note": keys["env"], "data": [
+            {"b64_json": base64.b64encode(png_bytes()).decode()}]}}]
+        raw_echo = cli("--provider", "openai", "request", "create", "--request-operation",
+                       "generate", "--body-file", str(openai_body))
+        assert raw_echo["ok"] is True and raw_echo["response"], raw_echo
+        fake_openai.script = []
         assert cli("secret", "delete", "gw", "copy")["ok"] is True
         assert cli("secret", "delete", "kc", "other")["ok"] is True
         assert keys["set_keychain"] not in keyring_file.read_text()
