@@ -19,14 +19,17 @@ route, which print it by design (and are checked to do so, so the search can fai
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
 import os
 import sqlite3
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,7 @@ from gpt_image_2.notifications import verify_signature
 from gpt_image_2.settings import Settings
 from gpt_image_2.web.app import create_app
 from tests.cli.test_core_cli import run_cli
+from tests.config.fake_proxy import LoopbackProxy
 from tests.conftest import REPO
 from tests.console.helpers import RouteRecorder, cli_commands, command_of
 from tests.fakes.codex import FakeCodex, make_jwt
@@ -110,6 +114,23 @@ class Mailbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(envelope.content)
         return "250 Message accepted"
+
+
+@contextmanager
+def threaded_proxy(auth: tuple[str, str]) -> Iterator[LoopbackProxy]:
+    """The asyncio forward proxy of the proxy tests, served from a thread of its own."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    proxy = LoopbackProxy(auth=auth)
+    asyncio.run_coroutine_threadsafe(proxy.__aenter__(), loop).result(10)
+    try:
+        yield proxy
+    finally:
+        asyncio.run_coroutine_threadsafe(proxy.__aexit__(None), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
 
 
 @pytest.fixture
@@ -342,11 +363,12 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
 
     token = {"Authorization": f"Bearer {keys['web_token']}"}
     try:
-        with httpx.Client(base_url=server.url, timeout=60, headers=token,
+        with threaded_proxy(("ops", keys["proxy"])) as proxy, \
+                httpx.Client(base_url=server.url, timeout=60, headers=token,
                           event_hooks={"response": [record]}) as client, \
                 httpx.Client(base_url=server.url, timeout=60,
                              event_hooks={"response": [record]}) as browser:
-            run_routes(client, browser, keys, fake_openai, body, tmp_path, samples)
+            run_routes(client, browser, keys, fake_openai, proxy, body, tmp_path, samples)
             remote = run_cli(["--json", "--json-events", "--server", server.url, "--api-key",
                               keys["remote_flag"], "--provider", "openai", *gen,
                               "remote flag", "--out", out],
@@ -404,6 +426,8 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
 
     # every token the Codex side ever had, including the refreshed ones
     secrets: dict[str, str] = {**keys, "codex_access": codex_access, "codex_id": codex_id,
+                               "proxy_basic": base64.b64encode(
+                                   f"ops:{keys['proxy']}".encode()).decode(),
                                "codex_refresh": codex_refresh, "team_access": team_access,
                                "team_refresh": team_refresh}
     auth_tokens = json.loads((home / "auth.json").read_text())["tokens"]
@@ -434,7 +458,7 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
 
 
 def run_routes(client: httpx.Client, browser: httpx.Client, keys: dict[str, str],
-               fake_openai: FakeOpenAI, body: Path, tmp_path: Path,
+               fake_openai: FakeOpenAI, proxy: LoopbackProxy, body: Path, tmp_path: Path,
                samples: dict[str, Path]) -> None:
     """Call every route of the app (``client`` carries the access token, ``browser`` the
     session cookie). Responses land in the haystack through the clients' hook."""
@@ -474,14 +498,22 @@ def run_routes(client: httpx.Client, browser: httpx.Client, keys: dict[str, str]
     # settings saves
     ok(client.put("/api/logging", json={"debug": True}))
     ok(client.put("/api/paths", json={}))
-    proxy = f"http://ops:{keys['proxy']}@127.0.0.1:9"
-    ok(client.put("/api/proxy", json={"mode": "custom", "url": proxy}))
+    # provider calls through a proxy that wants the password (the outbound client is built
+    # and logged at debug level), then through a closed one (the failure is reported)
+    ok(client.put("/api/proxy", json={"mode": "custom", "url": proxy.url_with_auth()}))
     config_file = tmp_path / "home" / "gpt-image-2-skill" / "config.json"
     assert keys["proxy"] in config_file.read_text()  # stored, only never shown
     ok(client.get("/api/config"))
     ok(client.get("/api/config/inspect"))
-    # a provider call through it (the proxy is closed): the outbound client is built and
-    # logged at debug level, and the failure is reported, all without the password
+    assert ok(client.post("/api/providers/gw/test"))["ok"] is True
+    via = ok(client.post("/api/images/generate", json={"prompt": "via proxy",
+                                                       "provider": "gw"}))
+    assert wait(via["job_id"])["status"] == "completed"
+    basic = base64.b64encode(f"ops:{keys['proxy']}".encode()).decode()
+    assert proxy.forwarded and all(r["proxy_authorization"] == f"Basic {basic}"
+                                   for r in proxy.forwarded)
+    closed = f"http://ops:{keys['proxy']}@127.0.0.1:9"
+    ok(client.put("/api/proxy", json={"mode": "custom", "url": closed}))
     assert ok(client.post("/api/providers/gw/test"))["ok"] is False
     ok(client.put("/api/proxy", json={"mode": "system"}))  # provider calls go direct again
     ok(client.put("/api/storage", json={"targets": {
