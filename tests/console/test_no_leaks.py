@@ -153,13 +153,15 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
     keys = {k: _tag(k) for k in (
         "env", "file", "envref", "keychain", "flag", "added", "set_file", "set_keychain",
         "put_file", "put_keychain", "secret_put", "remote_flag", "hook_header", "hook_signing",
-        "smtp", "web_token", "wrong_token", "proxy", "s3", "webdav", "http_header", "relay")}
+        "smtp", "web_token", "wrong_token", "proxy", "auth_json", "s3", "webdav",
+        "http_header", "relay")}
     codex_access, codex_refresh = fake_codex.issue(valid=False, refresh=_tag("codex-refresh"))
     codex_id = make_jwt(marker=_tag("codex-id"))
     team_access, team_refresh = fake_codex.issue(valid=False, refresh=_tag("team-refresh"))
     (root).mkdir(parents=True)
     (home / "auth.json").write_text(json.dumps({
-        "OPENAI_API_KEY": None, "auth_mode": "chatgpt", "last_refresh": "2026-01-01T00:00:00Z",
+        "OPENAI_API_KEY": keys["auth_json"], "auth_mode": "chatgpt",
+        "last_refresh": "2026-01-01T00:00:00Z",
         "tokens": {"id_token": codex_id, "access_token": codex_access,
                    "refresh_token": codex_refresh, "account_id": None}}))
     keyring_file = tmp_path / "keyring.json"
@@ -323,6 +325,16 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
                        "generate", "--body-file", str(openai_body))
         assert raw_echo["ok"] is True and raw_echo["response"], raw_echo
         fake_openai.script = []
+        for args in (["config", "inspect"], ["auth", "inspect"], ["doctor"],
+                     ["--api-key", keys["flag"], "--retries", "0", "--provider", "openai",
+                      *gen, "FAIL500 human", "--out", out],
+                     ["--provider", "gw", *gen, "human", "--out", out]):
+            capsys.readouterr()  # the human-readable surface, progress on stderr included
+            commands_run.add(command_of(["--human", *args]))
+            main(["--human", *args])
+            captured = capsys.readouterr()
+            seen.extend([captured.out, captured.err])
+            assert captured.out or captured.err
         assert cli("secret", "delete", "gw", "copy")["ok"] is True
         assert cli("secret", "delete", "kc", "other")["ok"] is True
         assert keys["set_keychain"] not in keyring_file.read_text()
