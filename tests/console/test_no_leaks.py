@@ -453,6 +453,11 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
     log_files = sorted((root / "logs").glob("gpt-image-2.log*"))
     assert log_files, "the server wrote no log file"
     seen.append(_dump_sqlite(root / "history.sqlite"))
+    # what notifications carried out (the webhook's own header is the one secret it may see)
+    seen += [h["body"].decode("latin-1") for h in hooks.received]
+    seen += [repr({k: v for k, v in h["headers"].items() if k != "x-hook-token"})
+             for h in hooks.received]
+    seen += [m.decode("latin-1") for m in mailbox.messages]
     assert len([p for p in (root / "jobs").rglob("*") if p.is_file()]) > 20
     # every file the test, the CLI and the server wrote (logs, the raw database with its
     # free pages, job folders, saved outputs, the server's stdout/stderr) but the three
