@@ -11,7 +11,14 @@ the SMTP password, storage target secrets, a proxy password and the web access t
 Every leaf command of the real argparse tree and every (method, path) of the real app is
 run; the test fails when one exists that it did not run (``serve`` runs as the server the
 routes are exercised on). The fakes must have received the secrets, so the search is about
-secrets that were really used.
+secrets that were really used. Upstreams also echo keys and tokens back (in errors and in
+answers), so the redaction of what comes back is searched as well.
+
+Searched: CLI stdout and stderr (JSON envelopes, JSONL events, human output), every HTTP
+response of the server (headers and bodies, SSE streams, ``GET /api/logs``), the server's
+JSONL log (at debug level) and its own output, every history row and the raw database,
+every file the test, the CLI and the server wrote (job folders, saved outputs) but the
+credential stores (config.json, auth.json, the keyring file), and what notifications sent.
 
 The only places a secret may appear are ``secret get`` without ``--status`` and the reveal
 route, which print it by design (and are checked to do so, so the search can fail).
