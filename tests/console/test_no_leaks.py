@@ -34,6 +34,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -416,6 +417,11 @@ def test_no_secret_appears_anywhere(tmp_path: Path, fake_openai: FakeOpenAI,
             assert {e["level"] for e in entries} >= {"debug", "info"}  # verbose enough
     finally:
         server.stop()
+    for _ in range(600):  # the cancelled SLOW answer finishes: the fake is shared
+        if fake_openai.in_flight == 0:
+            break
+        time.sleep(0.05)
+    assert fake_openai.in_flight == 0
     assert len(revealed) == 1 and keys["file"] in revealed[0]
     plain = run_cli(["--json", "secret", "get", "kc", "api_key"], env, cwd=REPO)
     assert json.loads(plain.stdout)["value"] == keys["keychain"]
