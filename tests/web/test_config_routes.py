@@ -382,3 +382,42 @@ async def test_notification_email_password_survives_the_redacted_round_trip(
     assert (await api.put("/api/notifications", json=view)).status_code == 200
     stored = json.loads(config_file(codex_home).read_text())["notifications"]["email"]
     assert stored["password"] == {"source": "file", "value": secret}
+
+
+async def _finished(api: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:
+    response = await api.post("/api/images/generate", json=body)
+    assert response.status_code == 200, response.text
+    job_id = response.json()["job_id"]
+    async with api.stream("GET", f"/api/jobs/{job_id}/events") as stream:
+        async for _ in stream.aiter_lines():
+            pass
+    job: dict[str, Any] = (await api.get(f"/api/jobs/{job_id}")).json()["job"]
+    return job
+
+
+async def test_jobs_are_in_the_log_lifecycle_at_info_trouble_at_warn_detail_at_debug(
+    api: httpx.AsyncClient, fake_openai: Any
+) -> None:
+    done = await _finished(api, {"prompt": "a pear"})
+    fake_openai.script.append({"status": 400})
+    failed = await _finished(api, {"prompt": "a plum"})
+    assert (done["status"], failed["status"]) == ("completed", "failed")
+
+    entries = (await api.get("/api/logs")).json()["entries"]
+    jobs = [e for e in entries if e["kind"] == "job"]
+    mine = [(e["type"], e["level"]) for e in jobs if e["data"]["job_id"] == done["id"]]
+    assert mine == [("job.queued", "info"), ("job.running", "info"), ("job.completed", "info")]
+    failure = next(e for e in jobs if e["data"]["job_id"] == failed["id"]
+                   and e["type"] == "job.failed")
+    assert failure["level"] == "warn"
+    assert failure["data"]["error"]["code"] == "http_error"
+    assert not [e for e in jobs if e["level"] == "debug"]  # info is the default floor
+    assert TEST_KEY not in json.dumps(entries)
+
+    await api.put("/api/logging", json={"debug": True})
+    traced = await _finished(api, {"prompt": "a fig"})
+    entries = (await api.get("/api/logs")).json()["entries"]
+    detail = {e["type"] for e in entries
+              if e["kind"] == "job" and e["data"]["job_id"] == traced["id"]
+              and e["level"] == "debug"}
+    assert {"request_started", "request_completed", "output_saved"} <= detail

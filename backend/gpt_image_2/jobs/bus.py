@@ -28,6 +28,7 @@ from typing import Any
 
 from ..db import EventRow, HistoryRepository
 from ..fsutil import epoch_seconds
+from ..logfile import log_event
 from ..redact import redact
 from .models import TERMINAL_EVENT_TYPES, JobEvent
 
@@ -105,6 +106,7 @@ class EventBus:
                 self._seq[job_id] = row.seq
             for sub in list(self._subscribers.get(job_id, ())):
                 sub.queue.put_nowait(event)
+        _log_job_event(job_id, kind, event_type, clean)
         return event
 
     async def replay(self, job_id: str, after_seq: int = 0) -> list[JobEvent]:
@@ -193,3 +195,27 @@ class EventBus:
 
 def to_event(row: EventRow) -> JobEvent:
     return JobEvent(seq=row.seq, kind=row.kind, type=row.type, data=row.data)
+
+
+_INFO_EVENTS = frozenset({"job.queued", "job.running", "job.completed", "job.cancelled",
+                          "job.canceled", "auth_refresh_completed", "source_saved",
+                          "extraction_completed", "verification_completed"})
+_WARN_EVENTS = frozenset({"job.failed", "job.partial_failed", "retry_scheduled",
+                          "request_failed"})
+
+
+def _log_job_event(job_id: str, kind: str, event_type: str, data: dict[str, Any]) -> None:
+    """Mirror a job event into the server log: the lifecycle at info, trouble at warn,
+    the rest (progress, raw provider SSE) at debug. ``data`` is already redacted."""
+    if event_type in _WARN_EVENTS:
+        level = logging.WARNING
+    elif event_type in _INFO_EVENTS:
+        level = logging.INFO
+    elif event_type == "job.notifications":
+        failed = any(not d.get("ok", True) for d in data.get("deliveries", ())
+                     if isinstance(d, dict))
+        level = logging.WARNING if failed else logging.INFO
+    else:
+        level = logging.DEBUG
+    if log.isEnabledFor(level):
+        log_event(log, "job", event_type, {"job_id": job_id, "event_kind": kind, **data}, level)
