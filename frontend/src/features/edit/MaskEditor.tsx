@@ -45,7 +45,6 @@ import {
 } from "../../lib/mask";
 import { isApplePlatform } from "../../lib/platform";
 import { canvasKeyAction, historyShortcut, isTextField, pointerIntent, spacePans } from "./keys";
-import { MaskIcon, type MaskIconName } from "./MaskIcons";
 import {
   canZoom,
   clampZoom,
@@ -506,7 +505,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  const toolButton = (id: Tool, icon: IconName | MaskIconName, label: string) => (
+  const toolButton = (id: Tool, icon: IconName, label: string) => (
     <button
       type="button"
       className={cx("tool", tool === id && "is-active")}
@@ -514,7 +513,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
       onClick={() => setTool(id)}
       title={label}
     >
-      {icon === "brush" || icon === "eraser" ? <Icon name={icon} size={17} /> : <MaskIcon name={icon as MaskIconName} />}
+      <Icon name={icon} size={17} />
       <span className="tool__label">{label}</span>
     </button>
   );
@@ -537,7 +536,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
           aria-label={t("mask.pan")}
           title={t("mask.pan_hint")}
         >
-          <MaskIcon name="pan" />
+          <Icon name="pan" size={17} />
           <span className="tool__label">{t("mask.pan")}</span>
         </button>
         <label className="mask-size">
@@ -574,7 +573,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
             aria-label={t("mask.zoom_out")}
             title={t("mask.zoom_out")}
           >
-            <MaskIcon name="zoomOut" />
+            <Icon name="zoomOut" size={17} />
           </button>
           <span className="mask-zoom__value" data-testid="mask-zoom">
             <span className="visually-hidden">{t("mask.zoom")} </span>
@@ -588,10 +587,10 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
             aria-label={t("mask.zoom_in")}
             title={t("mask.zoom_in")}
           >
-            <MaskIcon name="zoomIn" />
+            <Icon name="zoomIn" size={17} />
           </button>
           <button type="button" className="tool" onClick={fit} title={t("mask.fit")}>
-            <MaskIcon name="fit" />
+            <Icon name="fit" size={17} />
             <span className="tool__label">{t("mask.fit")}</span>
           </button>
         </span>

@@ -3,14 +3,9 @@
  * which keys undo and redo, which keys act on the focused canvas, and which
  * focused elements are text fields that keep their own shortcuts.
  */
+import type { KeyLike } from "../../lib/keyLike";
 
-export interface KeyLike {
-  key: string;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  shiftKey: boolean;
-  altKey: boolean;
-}
+export type { KeyLike };
 
 /** ⌘/Ctrl+Z undoes; ⇧⌘/Ctrl+Z and ⌘/Ctrl+Y redo. */
 export function historyShortcut(e: KeyLike): "undo" | "redo" | null {

@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef, type FocusEvent, type MouseEvent } from "react";
 import type { Job, JobOutput } from "../../api/types";
+import type { KeyLike } from "../../lib/keyLike";
 import type { ImageActions } from "./imageActions";
 
 export interface ImageTarget {
@@ -23,13 +24,7 @@ export interface ImageTarget {
 
 export type ImageShortcut = "quick-look" | "copy-image" | "copy-prompt" | "delete";
 
-export interface KeyLike {
-  key: string;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  shiftKey: boolean;
-  altKey: boolean;
-}
+export type { KeyLike };
 
 /** Which image action a key press asks for, if any. */
 export function imageShortcut(e: KeyLike): ImageShortcut | null {
