@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import platform
 import re
@@ -468,6 +469,8 @@ def render(r: dict[str, Any], repeat: int) -> str:
 
     def target(key: str, value: float) -> str:
         limit = TARGETS[key][0]
+        if math.isnan(value):
+            return f"≤ {limit:g} ms | | not run"
         return f"≤ {limit:g} ms | {value / limit:.2f} | {'PASS' if value <= limit else 'FAIL'}"
 
     rows = [
@@ -491,9 +494,12 @@ def render(r: dict[str, Any], repeat: int) -> str:
         f"| history page (50, no search) at {HISTORY_ROWS:,} rows, median "
         f"| {h['plain_ms']:.1f} ms | — | | |",
     ]
-    passed = [v for v in verdicts(r) if v[3]]
-    failed = [v for v in verdicts(r) if not v[3]]
-    summary = f"**{len(passed)} of {len(TARGETS)} targets pass.**"
+    judged = [v for v in verdicts(r) if not math.isnan(v[1])]
+    passed = [v for v in judged if v[3]]
+    failed = [v for v in judged if not v[3]]
+    summary = f"**{len(passed)} of {len(judged)} measured targets pass.**"
+    if len(judged) < len(TARGETS):
+        summary += f" ({len(TARGETS) - len(judged)} not run.)"
     if failed:
         summary += " Failing: " + "; ".join(f"{name} (measured {value:.1f} ms)"
                                             for name, value, _, _ in failed) + "."
