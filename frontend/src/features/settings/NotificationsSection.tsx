@@ -199,12 +199,44 @@ function EmailEditor({ email, onChange }: { email: EmailConfig; onChange: (e: Em
   );
 }
 
-interface HeaderRow {
+export interface HeaderRow {
   key: number;
   name: string;
+  /** The name the header had when the editor opened ("" for a new row). */
+  loadedName: string;
   /** The reference the server showed for this header when the editor opened. */
   stored: StoredCredential | null;
   ref: Record<string, unknown> | null;
+}
+
+/**
+ * Does the row still keep its stored `file` value when its input is left
+ * empty? The server keeps an empty value only from the header of the same
+ * name, so a renamed header no longer has a stored value to keep.
+ */
+export function rowKeepsStored(row: HeaderRow): boolean {
+  return row.name.trim() === row.loadedName && keepsStoredSecret(row.stored);
+}
+
+/** The reference the row's secret field starts from: none once a stored file secret no longer applies. */
+export function rowStored(row: HeaderRow): StoredCredential | null {
+  return keepsStoredSecret(row.stored) && !rowKeepsStored(row) ? null : row.stored;
+}
+
+/**
+ * A header renamed: when that changes whether its stored file value is kept,
+ * its secret field starts again (empty), so the reference to send is reset
+ * to match — none after a rename, "keep" once the old name is back.
+ */
+export function renameHeaderRow(row: HeaderRow, name: string): HeaderRow {
+  const next = { ...row, name };
+  if (rowKeepsStored(next) === rowKeepsStored(row)) return next;
+  return { ...next, ref: rowKeepsStored(next) ? { source: "file", value: "" } : null };
+}
+
+/** Named rows whose stored file value was left behind by a rename and that have no value yet. */
+export function headersMissingValue(rows: HeaderRow[]): string[] {
+  return rows.filter((r) => r.name.trim() && keepsStoredSecret(r.stored) && !rowKeepsStored(r) && !r.ref).map((r) => r.name.trim());
 }
 
 /** The next header name "Add header" offers: Authorization, then X-Webhook-Secret-N. */
@@ -226,15 +258,27 @@ export function headersFromRows(rows: { name: string; ref: Record<string, unknow
   return out;
 }
 
-function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onChange: (h: WebhookConfig) => void; onRemove: () => void }) {
+function WebhookEditor({
+  hook,
+  onChange,
+  onRemove,
+  onMissing,
+}: {
+  hook: WebhookConfig;
+  onChange: (h: WebhookConfig) => void;
+  onRemove: () => void;
+  /** Reports the headers that need a value before the settings can be saved. */
+  onMissing: (names: string[]) => void;
+}) {
   const { t } = useI18n();
   const id = useId();
   const [rows, setRows] = useState<HeaderRow[]>(() =>
-    Object.entries(hook.headers ?? {}).map(([name, ref], key) => ({ key, name, stored: asStored(ref), ref: isRecord(ref) ? ref : null })),
+    Object.entries(hook.headers ?? {}).map(([name, ref], key) => ({ key, name, loadedName: name, stored: asStored(ref), ref: isRecord(ref) ? ref : null })),
   );
   const updateRows = (next: HeaderRow[]) => {
     setRows(next);
     onChange({ ...hook, headers: headersFromRows(next) });
+    onMissing(headersMissingValue(next));
   };
   return (
     <li className="webhook">
@@ -311,7 +355,7 @@ function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onCh
                   value={row.name}
                   autoComplete="off"
                   spellCheck={false}
-                  onChange={(e) => updateRows(rows.map((r) => (r.key === row.key ? { ...r, name: e.target.value } : r)))}
+                  onChange={(e) => updateRows(rows.map((r) => (r.key === row.key ? renameHeaderRow(r, e.target.value) : r)))}
                 />
               </div>
               <Button size="sm" variant="ghost" icon="trash" className="danger-text" aria-label={t("notify.remove_header", { name: row.name })} onClick={() => updateRows(rows.filter((r) => r.key !== row.key))}>
@@ -319,17 +363,23 @@ function WebhookEditor({ hook, onChange, onRemove }: { hook: WebhookConfig; onCh
               </Button>
             </div>
             <SecretField
+              key={rowKeepsStored(row) || !keepsStoredSecret(row.stored) ? "stored" : "renamed"}
               label={t("notify.header_value", { name: row.name || t("notify.header_name") })}
-              stored={row.stored}
+              stored={rowStored(row)}
               placeholder={row.name.toLowerCase() === "authorization" ? "Bearer …" : ""}
               onChange={(ref) => updateRows(rows.map((r) => (r.key === row.key ? { ...r, ref } : r)))}
             />
+            {headersMissingValue([row]).length > 0 ? (
+              <p className="field-error" role="alert">
+                {t("notify.header_value_required", { name: row.name.trim(), old: row.loadedName })}
+              </p>
+            ) : null}
           </div>
         ))}
         <Button
           size="sm"
           icon="plus"
-          onClick={() => updateRows([...rows, { key: Math.max(-1, ...rows.map((r) => r.key)) + 1, name: nextHeaderName(rows.map((r) => r.name)), stored: null, ref: null }])}
+          onClick={() => updateRows([...rows, { key: Math.max(-1, ...rows.map((r) => r.key)) + 1, name: nextHeaderName(rows.map((r) => r.name)), loadedName: "", stored: null, ref: null }])}
         >
           {t("notify.add_header")}
         </Button>
@@ -364,6 +414,8 @@ export function NotificationsSection() {
   const [version, setVersion] = useState(0);
   const [saving, setSaving] = useState(false);
   const [testing, setTesting] = useState<TestStatus | null>(null);
+  // Per webhook id: renamed headers whose stored value no longer applies and that have no value yet.
+  const [missing, setMissing] = useState<Record<string, string[]>>({});
 
   useEffect(() => {
     if (config.data && draft === null) setDraft(parseNotifications(config.data.notifications));
@@ -374,6 +426,11 @@ export function NotificationsSection() {
   const set = (patch: Partial<NotificationConfig>) => setDraft({ ...draft, ...patch });
 
   const save = async () => {
+    const needValue = draft.webhooks.flatMap((h) => missing[h.id] ?? []);
+    if (needValue.length > 0) {
+      toast.show({ tone: "error", title: t("action.failed"), description: t("notify.header_values_required", { names: needValue.join(", ") }) });
+      return;
+    }
     setSaving(true);
     try {
       if (draft.system.enabled) await requestSystemPermission();
@@ -381,6 +438,7 @@ export function NotificationsSection() {
       queryClient.setQueryData(configKey, saved);
       setDraft(parseNotifications((saved as { notifications?: unknown }).notifications));
       setVersion((v) => v + 1);
+      setMissing({});
       toast.show({ tone: "success", title: t("notify.saved") });
     } catch (e) {
       toast.show({ tone: "error", title: t("action.failed"), description: toApiError(e).message });
@@ -458,7 +516,11 @@ export function NotificationsSection() {
             key={`${hook.id}-${version}`}
             hook={hook}
             onChange={(h) => set({ webhooks: draft.webhooks.map((x, j) => (j === i ? h : x)) })}
-            onRemove={() => set({ webhooks: draft.webhooks.filter((_, j) => j !== i) })}
+            onRemove={() => {
+              set({ webhooks: draft.webhooks.filter((_, j) => j !== i) });
+              setMissing(({ [hook.id]: _gone, ...rest }) => rest);
+            }}
+            onMissing={(names) => setMissing((m) => ({ ...m, [hook.id]: names }))}
           />
         ))}
       </ul>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { credentialRef, credentialSources, draftFromStored } from "./CredentialEditor";
-import { headersFromRows, nextHeaderName, parseNotifications, parseRecipients, testSummary } from "./NotificationsSection";
+import { headersFromRows, headersMissingValue, nextHeaderName, parseNotifications, parseRecipients, renameHeaderRow, rowKeepsStored, rowStored, testSummary, type HeaderRow } from "./NotificationsSection";
 
 describe("notification settings", () => {
   it("splits recipients on commas, semicolons and spaces", () => {
@@ -41,6 +41,45 @@ describe("notification tests and headers", () => {
   it("builds the headers object from named rows with a reference", () => {
     const env = { source: "env", env: "HOOK_TOKEN" };
     expect(headersFromRows([{ name: " X-Token ", ref: env }, { name: "", ref: env }, { name: "X-None", ref: null }])).toEqual({ "X-Token": env });
+  });
+});
+
+describe("renamed headers", () => {
+  const storedFile = { source: "file", present: true };
+  const loaded: HeaderRow = { key: 0, name: "Authorization", loadedName: "Authorization", stored: storedFile, ref: { source: "file", value: "" } };
+
+  it("a renamed header no longer keeps the stored file value and needs a new one", () => {
+    expect(rowKeepsStored(loaded)).toBe(true);
+    expect(headersMissingValue([loaded])).toEqual([]);
+    const renamed = renameHeaderRow(loaded, "X-Token");
+    expect(renamed.ref).toBeNull();
+    expect(rowKeepsStored(renamed)).toBe(false);
+    expect(rowStored(renamed)).toBeNull();
+    expect(headersMissingValue([renamed])).toEqual(["X-Token"]);
+    expect(headersFromRows([renamed])).toEqual({});
+    // A value typed after the rename is sent under the new name.
+    const typed = { ...renamed, ref: { source: "file", value: "Bearer t" } };
+    expect(headersMissingValue([typed])).toEqual([]);
+    expect(headersFromRows([typed])).toEqual({ "X-Token": { source: "file", value: "Bearer t" } });
+  });
+
+  it("the old name back keeps the stored value again; editing within the same state keeps the reference", () => {
+    const back = renameHeaderRow(renameHeaderRow(loaded, "X-Token"), " Authorization ");
+    expect(rowKeepsStored(back)).toBe(true);
+    expect(back.ref).toEqual({ source: "file", value: "" });
+    expect(rowStored(back)).toBe(storedFile);
+    const typed = { ...renameHeaderRow(loaded, "X-Token"), ref: { source: "file", value: "v" } };
+    expect(renameHeaderRow(typed, "X-Token-2").ref).toEqual({ source: "file", value: "v" });
+  });
+
+  it("references that do not depend on the stored value survive a rename", () => {
+    const env = { key: 1, name: "X-Env", loadedName: "X-Env", stored: { source: "env", env: "HOOK", present: true }, ref: { source: "env", env: "HOOK" } };
+    const renamed = renameHeaderRow(env, "X-Other");
+    expect(renamed.ref).toEqual({ source: "env", env: "HOOK" });
+    expect(rowStored(renamed)).toEqual(env.stored);
+    expect(headersMissingValue([renamed])).toEqual([]);
+    const fresh: HeaderRow = { key: 2, name: "X-New", loadedName: "", stored: null, ref: null };
+    expect(headersMissingValue([renameHeaderRow(fresh, "X-Newer")])).toEqual([]);
   });
 });
 

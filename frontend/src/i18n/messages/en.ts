@@ -623,6 +623,8 @@ export const en = {
   "notify.header_value": "{name} value",
   "notify.add_header": "Add header",
   "notify.remove_header": "Delete header {name}",
+  "notify.header_value_required": "Enter the value of {name}: the value stored under {old} is not kept after a rename.",
+  "notify.header_values_required": "Enter the value of the renamed headers: {names}.",
   "notify.test_group": "Send a test",
   "notify.test_completed": "Test completed",
   "notify.test_failed": "Test failed",

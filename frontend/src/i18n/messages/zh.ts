@@ -621,6 +621,8 @@ export const zh: Catalogue = {
   "notify.header_value": "{name} 的值",
   "notify.add_header": "添加 Header",
   "notify.remove_header": "删除 Header {name}",
+  "notify.header_value_required": "请填写 {name} 的值：已保存的值属于原名称 {old}，改名后不再保留。",
+  "notify.header_values_required": "请填写改名后 Header 的值：{names}。",
   "notify.test_group": "试发",
   "notify.test_completed": "试发完成",
   "notify.test_failed": "试发失败",
