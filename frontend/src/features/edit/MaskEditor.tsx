@@ -73,10 +73,12 @@ export interface MaskEditorProps {
 
 
 type Tool = "brush" | "eraser" | ShapeKind;
-type Drag =
-  | { kind: "paint"; last: Point }
+/** A drag follows the one pointer that started it (`pointerId`); other pointers are ignored. */
+type Drag = { pointerId: number; pointerType: string } & (
+  | { kind: "paint"; last: Point; before: { undo: ImageData[]; redo: ImageData[]; pixels: ImageData } | null }
   | { kind: "shape"; shape: ShapeKind; from: Point; to: Point; scale: number; square: boolean }
-  | { kind: "pan"; pointer: Point; scroll: Point };
+  | { kind: "pan"; pointer: Point; scroll: Point }
+);
 
 const PAINT_RGB = [34, 197, 94] as const;
 const PAINT = `rgb(${PAINT_RGB.join(", ")})`;
@@ -160,8 +162,10 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     },
   }));
 
-  // Keep each image's mask when the first reference changes.
-  useEffect(() => {
+  // Keep each image's mask when the first reference changes. A layout effect
+  // runs as the new image is committed, before its load event can resize the
+  // canvas and restore the new image's mask, so the mask saved is the old one's.
+  useLayoutEffect(() => {
     const c = canvasRef.current;
     const g = ctx();
     if (c && g && c.width && currentKey.current !== imageKey) {
@@ -343,14 +347,42 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
 
   const panning = panMode || spaceHeld;
 
+  /**
+   * A second finger during a touch stroke or shape: the first was most likely
+   * the start of a gesture, not a mark, so the stroke is taken back (the
+   * canvas and history as they were before it) and the shape dropped.
+   */
+  const abandonDrag = () => {
+    const d = drag.current;
+    if (!d) return;
+    const v = viewportRef.current;
+    if (v?.hasPointerCapture?.(d.pointerId)) v.releasePointerCapture(d.pointerId);
+    if (d.kind === "paint" && d.before) {
+      ctx()?.putImageData(d.before.pixels, 0, 0);
+      undo.current = d.before.undo;
+      redo.current = d.before.redo;
+      drag.current = null;
+      setDragKind(null);
+      report();
+      return;
+    }
+    endDrag(false);
+  };
+
   const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>) => {
     const v = viewportRef.current;
+    const current = drag.current;
+    if (current) {
+      if (current.pointerId !== e.pointerId && e.pointerType === "touch" && current.pointerType === "touch" && current.kind !== "pan") abandonDrag();
+      return;
+    }
     const intent = pointerIntent(e, tool, panning);
-    if (!v || !intent || drag.current) return;
+    if (!v || !intent) return;
+    const who = { pointerId: e.pointerId, pointerType: e.pointerType };
     if (intent === "pan") {
       e.preventDefault();
       v.setPointerCapture(e.pointerId);
-      drag.current = { kind: "pan", pointer: { x: e.clientX, y: e.clientY }, scroll: { x: v.scrollLeft, y: v.scrollTop } };
+      drag.current = { ...who, kind: "pan", pointer: { x: e.clientX, y: e.clientY }, scroll: { x: v.scrollLeft, y: v.scrollTop } };
       setDragKind("pan");
       return;
     }
@@ -359,11 +391,13 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     v.setPointerCapture(e.pointerId);
     const p = toCanvas(e);
     if (intent === "paint") {
+      const before = { undo: undo.current, redo: redo.current };
       snapshot();
-      drag.current = { kind: "paint", last: p };
+      const pixels = undo.current.at(-1);
+      drag.current = { ...who, kind: "paint", last: p, before: pixels ? { ...before, pixels } : null };
       stroke(p, p, p.scale);
     } else {
-      const d = { kind: "shape" as const, shape: tool as ShapeKind, from: p, to: p, scale: p.scale, square: e.shiftKey };
+      const d = { ...who, kind: "shape" as const, shape: tool as ShapeKind, from: p, to: p, scale: p.scale, square: e.shiftKey };
       drag.current = d;
       preview(d);
     }
@@ -375,7 +409,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     if (wrap) setCursor({ x: e.clientX - wrap.left, y: e.clientY - wrap.top });
     const d = drag.current;
     const v = viewportRef.current;
-    if (!d || !v) return;
+    if (!d || !v || d.pointerId !== e.pointerId) return;
     if (d.kind === "pan") {
       const to = scrollForPan(d.scroll, d.pointer, { x: e.clientX, y: e.clientY });
       v.scrollLeft = to.x;
@@ -607,8 +641,12 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
         style={{ aspectRatio: `${dims.w} / ${dims.h}` }}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
-        onPointerUp={() => endDrag(true)}
-        onPointerCancel={() => endDrag(false)}
+        onPointerUp={(e) => {
+          if (drag.current?.pointerId === e.pointerId) endDrag(true);
+        }}
+        onPointerCancel={(e) => {
+          if (drag.current?.pointerId === e.pointerId) endDrag(false);
+        }}
         onPointerEnter={() => {
           overStage.current = true;
         }}
