@@ -5,7 +5,7 @@
  * toolbar's "…" opens the same menu. Text fields inside keep the browser's
  * own menu; in development builds Alt+right-click shows it too.
  */
-import { useCallback, useMemo, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from "react";
 import { outputUrl } from "../../api/urls";
 import { ContextMenu, type ContextMenuItem } from "../../components/ContextMenu";
 import { anchorPoint, type Point } from "../../components/menuPosition";
@@ -82,6 +82,12 @@ async function runImageAction(id: ImageActionId, target: ImageTarget): Promise<v
 export function useImageMenu({ inHistory = false }: { inHistory?: boolean } = {}): ImageMenu {
   const { t } = useI18n();
   const [state, setState] = useState<MenuState | null>(null);
+
+  // The image a share would send is fetched as the menu opens, so Share can call
+  // navigator.share straight from the click.
+  useEffect(() => {
+    if (state) state.target.actions.prepareShare(state.target.job, state.target.output);
+  }, [state]);
 
   const openFrom = useCallback((target: ImageTarget, element: Element) => {
     setState({ target, at: anchorPoint(element.getBoundingClientRect(), viewport()), anchor: element });

@@ -29,12 +29,31 @@ export interface ImageActions {
   editWithPrompt: (job: Job, output: JobOutput) => Promise<void>;
   /** Copies the image's absolute URL. */
   copyLink: (job: Job, output: JobOutput) => Promise<void>;
-  /** The Web Share API with the image file (and prompt); the URL where files cannot be shared. */
+  /**
+   * The Web Share API, called at once (no fetch in between, so the click's
+   * user activation is still there): the image file (and prompt) when
+   * `prepareShare` has already fetched it and files can be shared, the URL otherwise.
+   */
   share: (job: Job, output: JobOutput) => Promise<void>;
+  /** Fetches the image for a file share ahead of the click (the image menu opening); never fails. */
+  prepareShare: (job: Job, output: JobOutput) => void;
   /** Tasks with the job's drawer open. */
   revealInHistory: (job: Job) => void;
   /** Asks first; resolves true once the job is gone. */
   deleteJob: (job: Job) => Promise<boolean>;
+}
+
+/** Image files fetched ahead of a share, by URL (the few most recent). */
+const shareFiles = new Map<string, File>();
+const SHARE_FILES = 4;
+
+function canShareFiles(): boolean {
+  return typeof navigator !== "undefined" && typeof navigator.share === "function" && typeof navigator.canShare === "function";
+}
+
+/** What to share for an image: its file if already fetched and shareable, else its URL. */
+export function shareData(url: string, text: string | undefined, file: File | undefined, canShare: ((data: ShareData) => boolean) | undefined): ShareData {
+  return file && canShare?.({ files: [file] }) ? { files: [file], text } : { url, text };
 }
 
 export function useImageActions(): ImageActions {
@@ -105,13 +124,25 @@ export function useImageActions(): ImageActions {
           fail(error);
         }
       },
+      prepareShare: (job, output) => {
+        const url = new URL(outputUrl(job.id, output.index), window.location.href).href;
+        if (!canShareFiles() || shareFiles.has(url)) return;
+        void outputFile(job, output).then(
+          (file) => {
+            shareFiles.set(url, file);
+            for (const key of shareFiles.keys()) {
+              if (shareFiles.size <= SHARE_FILES) break;
+              shareFiles.delete(key);
+            }
+          },
+          () => {}, // the share falls back to the URL
+        );
+      },
       share: async (job, output) => {
         const url = new URL(outputUrl(job.id, output.index), window.location.href).href;
         const text = jobParams(job).prompt ?? undefined;
         try {
-          const file = await outputFile(job, output);
-          const data: ShareData = navigator.canShare?.({ files: [file] }) ? { files: [file], text } : { url, text };
-          await navigator.share(data);
+          await navigator.share(shareData(url, text, shareFiles.get(url), navigator.canShare?.bind(navigator)));
         } catch (error) {
           // The user closing the share sheet is not a failure.
           if (!(error instanceof DOMException && error.name === "AbortError")) fail(error);
