@@ -92,26 +92,32 @@ def redact(value: Any, secrets: Iterable[str] = (), *, _key: str | None = None) 
 def scrub_spool(body: bytes, secrets: Iterable[str]) -> bytes:
     """A raw upstream answer kept as recovery evidence, with known secrets an upstream
     echoed back masked. Untouched (byte for byte) when it holds none; a JSON body is
-    rewritten with only its non-image strings scrubbed, so image payloads stay intact."""
+    rewritten with only its non-image strings (and keys) scrubbed, so image payloads stay
+    intact; anything that is not JSON, or JSON that will not round-trip, gets a plain
+    byte replace."""
     known = [s for s in secrets if s and s.encode() in body]
     if not known:
         return body
-    try:
-        payload = json.loads(body)
-    except ValueError:
+
+    def scrub(text: str) -> str:
         for secret in known:
-            body = body.replace(secret.encode(), b"[redacted]")
-        return body
+            text = text.replace(secret, "[redacted]")
+        return text
 
     def walk(value: Any, key: str | None) -> Any:
         if isinstance(value, Mapping):
-            return {k: walk(v, str(k)) for k, v in value.items()}
+            return {scrub(str(k)): walk(v, str(k)) for k, v in value.items()}
         if isinstance(value, list):
             return [walk(v, key) for v in value]
         if isinstance(value, str) and (key or "").lower() not in _BASE64_KEYS \
                 and "partial_image" not in (key or "").lower():
-            for secret in known:
-                value = value.replace(secret, "[redacted]")
+            return scrub(value)
         return value
 
-    return json.dumps(walk(payload, None), ensure_ascii=False).encode()
+    try:
+        # ASCII output: a lone surrogate escape in the answer stays an escape
+        return json.dumps(walk(json.loads(body), None), ensure_ascii=True).encode("ascii")
+    except Exception:  # not JSON, too deep, or otherwise not re-encodable: evidence still kept
+        for secret in known:
+            body = body.replace(secret.encode(), b"[redacted]")
+        return body

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import httpx
@@ -24,11 +25,19 @@ def test_port_zero_listens_on_a_free_port_and_prints_it(tmp_path: Path) -> None:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stderr is not None
+        stderr = proc.stderr
         banner = ""
-        for line in proc.stderr:
-            if "listening on" in line:
-                banner = line
-                break
+
+        def read_banner() -> None:
+            nonlocal banner
+            for line in stderr:
+                if "listening on" in line:
+                    banner = line
+                    return
+
+        reader = threading.Thread(target=read_banner, daemon=True)
+        reader.start()
+        reader.join(timeout=60)  # a server that never prints fails the test, never hangs it
         match = re.search(r"http://127\.0\.0\.1:(\d+)", banner)
         assert match, banner
         port = int(match.group(1))

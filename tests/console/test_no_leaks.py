@@ -682,3 +682,20 @@ def test_a_spooled_answer_keeps_its_images_and_loses_echoed_secrets() -> None:
     assert decode_spool(scrubbed)[0] == decode_spool(echoed)[0] == [png_bytes()]
     assert scrub_spool(f"event: x\ndata: {key}\n".encode(), [key]) == \
         b"event: x\ndata: [redacted]\n"
+
+
+def test_a_spooled_answer_that_will_not_round_trip_is_still_kept_and_masked() -> None:
+    """Keys are scrubbed too; a lone surrogate escape or JSON too deep to re-encode falls
+    back to a byte replace instead of failing the job and losing the answer."""
+    from gpt_image_2.redact import scrub_spool
+
+    key = _tag("spool-odd")
+    as_key = scrub_spool(json.dumps({key: 1, "n": "x"}).encode(), [key])
+    assert key not in as_key.decode() and json.loads(as_key) == {"[redacted]": 1, "n": "x"}
+    surrogate = b'{"note": "' + key.encode() + b' \\ud800"}'
+    kept = scrub_spool(surrogate, [key])
+    assert key.encode() not in kept and json.loads(kept)["note"] == "[redacted] \ud800"
+    deep = b"[" * 100_000 + key.encode().join([b'"', b'"']) + b"]" * 100_000
+    kept = scrub_spool(deep, [key])
+    assert key.encode() not in kept and kept.count(b"[redacted]") == 1
+    assert len(kept) == len(deep) - len(key) + len("[redacted]")

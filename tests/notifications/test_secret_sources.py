@@ -146,3 +146,33 @@ async def test_keychain_refs_without_an_account_show_the_account_delivery_reads(
     assert got["headers"]["x-token"] == "kc-token"
     assert verify_signature(SIGNING_SECRET, got["headers"]["x-gpt-image-2-timestamp"], got["body"],
                             got["headers"]["x-gpt-image-2-signature"])
+
+
+async def test_hand_written_secrets_without_a_source_are_masked_too(
+    api: httpx.AsyncClient, codex_home: Path
+) -> None:
+    """config.json edited by hand: a secret object with no ``source`` (a file secret) and
+    bare strings in secret slots are shown as status objects, never as their values."""
+    hand = ["hand-smtp-0123456789", "hand-sign-0123456789", "hand-hdr-0123456789",
+            "hand-bare-0123456789", "hand-barepw-0123456789"]
+    path = codex_home / "gpt-image-2-skill" / "config.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for email_password in ({"value": hand[0]}, hand[4]):
+        path.write_text(json.dumps({"version": 1, "notifications": {
+            "enabled": True,
+            "email": {"enabled": False, "password": email_password},
+            "webhooks": [{"id": "h", "name": "h", "url": "https://example.invalid/hook",
+                          "secret": {"value": hand[1]},
+                          "headers": {"X-Webhook-Secret-1": {"value": hand[2]},
+                                      "X-Bare": hand[3]}}],
+        }}))
+        for route in ("/api/notifications", "/api/config"):
+            response = await api.get(route)
+            assert response.status_code == 200, response.text
+            assert not [s for s in hand if s in response.text], route
+        view = (await api.get("/api/notifications")).json()
+        section = view.get("notifications", view)
+        hook = section["webhooks"][0]
+        assert hook["headers"]["X-Bare"]["present"] is True
+        assert hook["secret"]["present"] is True
+        assert section["email"]["password"]["present"] is True

@@ -334,6 +334,12 @@ def test_parse_retry_after_forms() -> None:
     assert retry.parse_retry_after("soon") is None
     ahead = retry.parse_retry_after(http_date(120))
     assert ahead is not None and 100 <= ahead <= 120
+    # "-0000" (UTC, zone not given) parses to a naive time; it must not crash the job
+    naive = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=120)).strftime(
+        "%a, %d %b %Y %H:%M:%S -0000")
+    ahead = retry.parse_retry_after(naive)
+    assert ahead is not None and 100 <= ahead <= 120
+    assert retry.parse_retry_after("Wed, 21 Oct 2015 07:28:00 -0000") == 0
     policy = retry.RetryPolicy()
     assert (policy.max_retries, policy.base_delay_seconds) == (3, 1)
     assert [policy.delay_for(n, None) for n in (1, 2, 3)] == [1, 2, 4]

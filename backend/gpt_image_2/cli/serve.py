@@ -106,7 +106,8 @@ def run_serve(args: argparse.Namespace) -> int:
     app = create_app(settings.model_copy(update={"web_port": port}))
     host = f"[{settings.web_host}]" if ":" in settings.web_host else settings.web_host
     print(f"gpt-image-2 listening on http://{host}:{port}", file=sys.stderr, flush=True)
-    config = uvicorn.Config(app, log_level=settings.log_level, proxy_headers=True,
+    config = uvicorn.Config(app, host=settings.web_host, port=port,
+                            log_level=settings.log_level, proxy_headers=True,
                             forwarded_allow_ips=settings.web_forwarded_allow_ips)
     uvicorn.Server(config).run(sockets=[sock])
     return 0

@@ -91,7 +91,10 @@ def resolve_credential(ref: Any, *, provider: str, name: str) -> ResolvedCredent
 
 
 def credential_status(ref: Any, *, provider: str, name: str) -> Any:
-    """The redacted view of a reference (spec/providers.md §7.4)."""
+    """The redacted view of a reference (spec/providers.md §7.4). A bare string in a
+    credential slot (a hand-edited config.json) is a file secret and is masked like one."""
+    if isinstance(ref, str):
+        ref = {"source": "file", "value": ref}
     if not isinstance(ref, dict):
         return ref
     source = ref.get("source", "file")
@@ -108,7 +111,7 @@ def credential_status(ref: Any, *, provider: str, name: str) -> Any:
         account = ref.get("account") or default_account(provider, name)
         try:
             present = bool(keyring_get(service, account))
-        except AppError:
+        except Exception:  # any keyring backend failure reads as "not there", never a 500
             present = False
         return {"source": "keychain", "service": service, "account": account,
                 "present": present}

@@ -77,8 +77,10 @@ def redact_refs(value: Any, provider: str, name: str) -> Any:
 
 
 def _slot_ref(value: Any) -> bool:
-    """In a slot that holds a credential, any object naming a source is a reference."""
-    return isinstance(value, dict) and value.get("source") in _SOURCES
+    """In a slot that holds a credential, any object with a known source (none given
+    means ``file``) is a reference, and so is a bare string (a hand-written value)."""
+    return isinstance(value, str) or (
+        isinstance(value, dict) and value.get("source", "file") in _SOURCES)
 
 
 def notifications_view(section: Any) -> Any:

@@ -218,4 +218,4 @@ def _log_job_event(job_id: str, kind: str, event_type: str, data: dict[str, Any]
     else:
         level = logging.DEBUG
     if log.isEnabledFor(level):
-        log_event(log, "job", event_type, {"job_id": job_id, "event_kind": kind, **data}, level)
+        log_event(log, "job", event_type, {**data, "job_id": job_id, "event_kind": kind}, level)

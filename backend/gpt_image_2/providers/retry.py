@@ -63,15 +63,16 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    import datetime as dt
     from email.utils import parsedate_to_datetime
 
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:  # "-0000": a UTC time with no zone given
+            when = when.replace(tzinfo=dt.UTC)
+        return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    except (TypeError, ValueError, OverflowError):
         return None
-    import datetime as dt
-
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 async def with_retries(
