@@ -446,6 +446,7 @@ def test_mask_by_keyboard_alone_reaches_the_upstream(
 
     page.keyboard.press("Escape")
     expect(canvas).not_to_be_focused()
+    expect(tools.get_by_role("button", name="Brush")).to_be_focused()  # not dropped to the page
     expect(cursor).to_have_count(0)
     # Outside the canvas and outside text fields the history shortcuts still work.
     page.keyboard.press("Control+z")
@@ -667,3 +668,33 @@ def test_zoom_pan_and_fit_keep_the_stroke_under_the_pointer(
     top = int(np.flatnonzero(alpha[:, col] == 0)[0])
     assert abs(top - (y - radius)) <= 3, (top, y - radius)
     assert int((alpha == 0).sum()) < 1.3 * (along * across)  # nothing painted elsewhere
+
+
+def test_a_focused_mask_button_that_becomes_disabled_hands_focus_to_its_partner(
+    page: Any, images: dict[str, Path]
+) -> None:
+    """Undo with no history left gives focus to Redo (and back); Zoom in at 400 % to Zoom out:
+    a keyboard user is never dropped to the page's body."""
+    canvas = _open_region(page, images["photo"], "a glass orb, focus")
+    tools = page.get_by_role("toolbar", name="Mask tools")
+    undo = tools.get_by_role("button", name="Undo")
+    redo = tools.get_by_role("button", name="Redo")
+    _paint(page, canvas, [(0.3, 0.3), (0.6, 0.3)])
+    undo.focus()
+    page.keyboard.press("Enter")
+    expect(undo).to_be_disabled()
+    expect(redo).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(redo).to_be_disabled()
+    expect(undo).to_be_focused()
+
+    zoom_in = tools.get_by_role("button", name="Zoom in")
+    zoom_out = tools.get_by_role("button", name="Zoom out")
+    zoom_in.focus()
+    for _ in range(60):
+        if not zoom_in.evaluate("b => b === document.activeElement"):
+            break  # focus moved on the press that reached the limit
+        page.keyboard.press("Enter")
+    expect(page.get_by_test_id("mask-zoom")).to_contain_text("400%")
+    expect(zoom_in).to_be_disabled()
+    expect(zoom_out).to_be_focused()

@@ -86,10 +86,19 @@ def test_right_click_an_output_and_edit_with_it(page: Any, live_server: Any, art
     # The hover toolbar's "…" opens the same menu; Esc gives focus back to it.
     card.locator(".output").first.hover()
     more = card.get_by_role("group", name="Image actions").get_by_role("button", name="More actions")
+    expect(more).to_have_attribute("aria-expanded", "false")
     more.click()
     expect(menu).to_be_visible()
+    expect(more).to_have_attribute("aria-expanded", "true")
     expect(menu.get_by_role("menuitem", name="Quick Look")).to_be_focused()
     page.keyboard.press("Escape")
+    expect(menu).to_have_count(0)
+    expect(more).to_be_focused()
+    expect(more).to_have_attribute("aria-expanded", "false")
+    # Closed by the wheel, the menu gives focus back too (not to the page's body).
+    more.click()
+    expect(menu.get_by_role("menuitem", name="Quick Look")).to_be_focused()
+    page.mouse.wheel(0, 200)
     expect(menu).to_have_count(0)
     expect(more).to_be_focused()
 

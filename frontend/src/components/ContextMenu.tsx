@@ -3,7 +3,8 @@
  * groups, opened at a point and kept inside the viewport. Arrow keys,
  * Home/End move, Enter/Space choose, Esc and Tab close (focus goes back to
  * where it was); a press outside, scrolling, a resize or leaving the window
- * close it too. It renders in the top layer (popover) inside the nearest
+ * close it too (all but the press give focus back as well: the press puts it
+ * where it lands). It renders in the top layer (popover) inside the nearest
  * open <dialog> of its anchor, so it works over modal dialogs as well.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
@@ -87,10 +88,18 @@ function MenuPanel({ at, items, label, anchor, onSelect, onClose }: ContextMenuP
   const anchorRef = useRef(anchor);
   anchorRef.current = anchor;
   useEffect(() => {
-    const close = () => latest.current();
+    // Focus still in the menu goes back to where it was, not to the page's body.
+    const close = () => {
+      const el = returnFocus.current;
+      if (ref.current?.contains(document.activeElement) && el instanceof HTMLElement && el.isConnected) el.focus({ preventScroll: true });
+      latest.current();
+    };
     const outside = (e: Event) => !(e.target instanceof Node && ref.current?.contains(e.target));
     const startRect = anchorRef.current?.getBoundingClientRect();
     const onPointer = (e: Event) => {
+      if (outside(e)) latest.current();
+    };
+    const onWheel = (e: Event) => {
       if (outside(e)) close();
     };
     const onScroll = (e: Event) => {
@@ -101,15 +110,15 @@ function MenuPanel({ at, items, label, anchor, onSelect, onClose }: ContextMenuP
       if (Math.abs(now.top - startRect.top) > 2 || Math.abs(now.left - startRect.left) > 2) close();
     };
     document.addEventListener("pointerdown", onPointer, true);
-    window.addEventListener("wheel", onPointer, { capture: true, passive: true });
-    window.addEventListener("touchmove", onPointer, { capture: true, passive: true });
+    window.addEventListener("wheel", onWheel, { capture: true, passive: true });
+    window.addEventListener("touchmove", onWheel, { capture: true, passive: true });
     window.addEventListener("scroll", onScroll, true);
     window.addEventListener("resize", close);
     window.addEventListener("blur", close);
     return () => {
       document.removeEventListener("pointerdown", onPointer, true);
-      window.removeEventListener("wheel", onPointer, true);
-      window.removeEventListener("touchmove", onPointer, true);
+      window.removeEventListener("wheel", onWheel, true);
+      window.removeEventListener("touchmove", onWheel, true);
       window.removeEventListener("scroll", onScroll, true);
       window.removeEventListener("resize", close);
       window.removeEventListener("blur", close);

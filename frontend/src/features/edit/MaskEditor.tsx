@@ -6,7 +6,7 @@
  * Keyboard (spec/ui.md §5.3): ⌘/Ctrl+Z undoes and ⇧⌘/Ctrl+Z or ⌘/Ctrl+Y redo
  * anywhere on the visible editor but in text fields; on the focused canvas the
  * arrow keys move a virtual cursor, Space/Enter stamp a dot with the current
- * tool, Delete/Backspace clear and Esc leaves the canvas.
+ * tool, Delete/Backspace clear and Esc leaves the canvas for the first tool.
  *
  * Tools: brush and eraser strokes, rectangle and ellipse selections drawn as
  * outlines as wide as the brush (they mark a boundary, the inside is left as
@@ -503,7 +503,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
       setKeyAt(at);
       stampAt(at);
     } else if (action === "clear") clear();
-    else c.blur();
+    else firstToolRef.current?.focus(); // Esc leaves the canvas for the toolbar's first tool
   };
 
   // Zoomed in, the keyboard's cursor scrolls the view along with it.
@@ -524,7 +524,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
   // Undo and redo from anywhere while the editor is on screen, except in text fields
   // (they keep their own undo) and dialogs over the page.
   const history = useRef({ undo: () => {}, redo: () => {} });
-  history.current = { undo: () => restore(undo, redo), redo: () => restore(redo, undo) };
+  history.current = { undo: () => historyStep("undo"), redo: () => historyStep("redo") };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const action = historyShortcut(e);
@@ -539,8 +539,30 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
+  // A focused button that becomes disabled (Undo with no history left, Zoom in at
+  // the limit) hands focus to its partner instead of dropping it to the page.
+  const firstToolRef = useRef<HTMLButtonElement>(null);
+  const undoRef = useRef<HTMLButtonElement>(null);
+  const redoRef = useRef<HTMLButtonElement>(null);
+  const zoomOutRef = useRef<HTMLButtonElement>(null);
+  const zoomInRef = useRef<HTMLButtonElement>(null);
+  const handFocus = (from: React.RefObject<HTMLButtonElement | null>, to: React.RefObject<HTMLButtonElement | null>) => {
+    if (from.current && document.activeElement === from.current) to.current?.focus();
+  };
+  const zoomStep = (direction: "in" | "out") => {
+    const next = clampZoom(stepZoom(zoom, direction));
+    zoomTo(next);
+    if (!canZoom(next, direction)) handFocus(direction === "in" ? zoomInRef : zoomOutRef, direction === "in" ? zoomOutRef : zoomInRef);
+  };
+  const historyStep = (which: "undo" | "redo") => {
+    if (which === "undo") restore(undo, redo);
+    else restore(redo, undo);
+    if ((which === "undo" ? undo : redo).current.length === 0) handFocus(which === "undo" ? undoRef : redoRef, which === "undo" ? redoRef : undoRef);
+  };
+
   const toolButton = (id: Tool, icon: IconName, label: string) => (
     <button
+      ref={id === "brush" ? firstToolRef : undefined}
       type="button"
       className={cx("tool", tool === id && "is-active")}
       aria-pressed={tool === id}
@@ -581,11 +603,11 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
           </span>
         </label>
         <span className="mask-toolbar__sep" aria-hidden="true" />
-        <button type="button" className="tool" onClick={() => restore(undo, redo)} disabled={undo.current.length === 0} title={t("mask.undo")}>
+        <button ref={undoRef} type="button" className="tool" onClick={() => historyStep("undo")} disabled={undo.current.length === 0} title={t("mask.undo")}>
           <Icon name="undo" size={17} />
           <span className="tool__label">{t("mask.undo")}</span>
         </button>
-        <button type="button" className="tool" onClick={() => restore(redo, undo)} disabled={redo.current.length === 0} title={t("mask.redo")}>
+        <button ref={redoRef} type="button" className="tool" onClick={() => historyStep("redo")} disabled={redo.current.length === 0} title={t("mask.redo")}>
           <Icon name="redo" size={17} />
           <span className="tool__label">{t("mask.redo")}</span>
         </button>
@@ -601,8 +623,9 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
         <span className="mask-zoom">
           <button
             type="button"
+            ref={zoomOutRef}
             className="tool tool--icon"
-            onClick={() => zoomTo(stepZoom(zoom, "out"))}
+            onClick={() => zoomStep("out")}
             disabled={!canZoom(zoom, "out")}
             aria-label={t("mask.zoom_out")}
             title={t("mask.zoom_out")}
@@ -615,8 +638,9 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
           </span>
           <button
             type="button"
+            ref={zoomInRef}
             className="tool tool--icon"
-            onClick={() => zoomTo(stepZoom(zoom, "in"))}
+            onClick={() => zoomStep("in")}
             disabled={!canZoom(zoom, "in")}
             aria-label={t("mask.zoom_in")}
             title={t("mask.zoom_in")}

@@ -27,6 +27,8 @@ export interface ImageMenu {
   openFrom: (target: ImageTarget, element: Element) => void;
   /** Render once where the hook is used. */
   element: ReactNode;
+  /** The element the open menu was opened for (null: closed), for the "…" button's aria-expanded. */
+  anchor: Element | null;
 }
 
 interface MenuState {
@@ -148,5 +150,5 @@ export function useImageMenu({ inHistory = false }: { inHistory?: boolean } = {}
       }}
     />
   );
-  return { bind, openFrom, element };
+  return { bind, openFrom, element, anchor: state?.anchor ?? null };
 }

@@ -21,12 +21,15 @@ export interface ImageToolbarProps {
   onQuickLook?: () => void;
   /** Opens the full image menu under the "…" button. */
   onMenu?: (button: HTMLElement) => void;
+  /** The element the image menu is open for (ImageMenu.anchor): "…" is expanded when it is that button. */
+  menuAnchor?: Element | null;
   className?: string;
 }
 
-export function ImageToolbar({ job, output, actions, onQuickLook, onMenu, className }: ImageToolbarProps) {
+export function ImageToolbar({ job, output, actions, onQuickLook, onMenu, menuAnchor = null, className }: ImageToolbarProps) {
   const { t } = useI18n();
   const [busy, setBusy] = useState<string | null>(null);
+  const [more, setMore] = useState<HTMLButtonElement | null>(null);
   const button = (name: ImageActionId, action: () => Promise<void> | void) => {
     const { icon, label, keys } = imageAction(name);
     return (
@@ -63,6 +66,8 @@ export function ImageToolbar({ job, output, actions, onQuickLook, onMenu, classN
           aria-label={t("image.more")}
           title={t("image.more")}
           aria-haspopup="menu"
+          aria-expanded={more !== null && menuAnchor === more}
+          ref={setMore}
           onClick={(e) => {
             e.stopPropagation();
             onMenu(e.currentTarget);

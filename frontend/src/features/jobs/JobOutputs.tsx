@@ -90,6 +90,7 @@ function OutputImage({ job, output, total, actions, menu, onQuickLook }: OutputI
             actions={actions}
             onQuickLook={onQuickLook}
             onMenu={(button) => menu.openFrom({ job, output, actions, quickLook: onQuickLook }, button)}
+            menuAnchor={menu.anchor}
             className="output__toolbar"
           />
         )}

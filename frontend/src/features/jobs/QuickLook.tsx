@@ -129,7 +129,7 @@ function QuickLook({ job, index, open, onIndex, onClose }: QuickLookProps) {
       className="quick-look"
       headerExtra={
         job && output && target ? (
-          <ImageToolbar job={job} output={output} actions={actions} onMenu={(button) => menu.openFrom(target, button)} className="quick-look__toolbar" />
+          <ImageToolbar job={job} output={output} actions={actions} onMenu={(button) => menu.openFrom(target, button)} menuAnchor={menu.anchor} className="quick-look__toolbar" />
         ) : null
       }
     >

@@ -119,7 +119,7 @@ export function JobCard({ job, selecting, selected, onOpen, onToggleSelect, acti
       </button>
       {tools ? (
         <div className="job-card__tools">
-          <ImageToolbar job={job} output={first} actions={actions} onQuickLook={onQuickLook} onMenu={image ? (button) => menu.openFrom(image, button) : undefined} />
+          <ImageToolbar job={job} output={first} actions={actions} onQuickLook={onQuickLook} onMenu={image ? (button) => menu.openFrom(image, button) : undefined} menuAnchor={menu.anchor} />
         </div>
       ) : null}
     </li>
