@@ -698,3 +698,48 @@ def test_a_focused_mask_button_that_becomes_disabled_hands_focus_to_its_partner(
     expect(page.get_by_test_id("mask-zoom")).to_contain_text("400%")
     expect(zoom_in).to_be_disabled()
     expect(zoom_out).to_be_focused()
+
+
+def test_a_second_finger_takes_back_the_stroke_in_progress(
+    browser: Any, live_server: Any, artwork: Any, images: dict[str, Path]
+) -> None:
+    """A stroke follows the finger that started it; a second finger landing mid-stroke (the start
+    of a gesture, not a mark) takes the stroke back, and its moves never paint."""
+    context, page, errors = open_app(browser, live_server.url, has_touch=True)
+    try:
+        page.goto(live_server.url + "/#/edit")
+        canvas = _open_region(page, images["photo"], "a glass orb, touch")
+        coverage = page.get_by_test_id("mask-coverage")
+        undo = page.get_by_role("toolbar", name="Mask tools").get_by_role("button", name="Undo")
+        box = canvas.bounding_box()
+        assert box is not None
+        at = lambda fx, fy, i: {"x": box["x"] + box["width"] * fx, "y": box["y"] + box["height"] * fy, "id": i}  # noqa: E731
+        cdp = context.new_cdp_session(page)
+        touch = lambda kind, points: cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})  # noqa: E731
+
+        # One finger paints.
+        touch("touchStart", [at(0.2, 0.3, 0)])
+        touch("touchMove", [at(0.5, 0.3, 0)])
+        touch("touchEnd", [])
+        expect(coverage).to_contain_text("% of the image will be repainted")
+        painted = coverage.inner_text()
+
+        # A second stroke, then a second finger: that stroke is taken back, the first one stays,
+        # and neither finger paints afterwards.
+        touch("touchStart", [at(0.2, 0.7, 0)])
+        touch("touchMove", [at(0.5, 0.7, 0)])
+        touch("touchStart", [at(0.5, 0.7, 0), at(0.8, 0.2, 1)])
+        touch("touchMove", [at(0.6, 0.8, 0), at(0.8, 0.5, 1)])
+        touch("touchEnd", [])
+        expect(coverage).to_have_text(painted)
+        mask = _submit_for_mask(page)
+        px = lambda f: int(640 * f)  # noqa: E731
+        assert mask[px(0.3), px(0.35)] == 0  # the first stroke
+        assert mask[px(0.7), px(0.35)] == 255 and mask[px(0.35), px(0.8)] == 255 and mask[px(0.8), px(0.6)] == 255
+        # The taken-back stroke left no step in the history: one undo empties the mask.
+        undo.click()
+        expect(coverage).to_contain_text("Paint over the area")
+        expect(undo).to_be_disabled()
+        assert errors == []
+    finally:
+        context.close()

@@ -198,6 +198,23 @@ def test_notifications_and_concurrency_against_the_server(browser: Any, live_ser
         page.screenshot(animations="disabled", path=str(screenshots / "settings-notifications.png"), full_page=True)
         axe_check(page, "settings-notifications")
 
+        # A renamed header leaves its stored value behind (it is stored under the old name):
+        # its field no longer offers to keep it, and saving waits for a new value.
+        section.get_by_label("Header name", exact=True).fill("X-Bot-Token")
+        value = section.get_by_label("X-Bot-Token value", exact=True)
+        expect(value).not_to_have_attribute("placeholder", "Saved — leave empty to keep")
+        expect(section.get_by_text("Enter the value of X-Bot-Token")).to_be_visible()
+        section.get_by_role("button", name="Save").click()
+        expect(page.get_by_test_id("toast").filter(has_text="Enter the value of the renamed headers: X-Bot-Token")).to_be_visible()
+        assert set(_config(live_server.url)["notifications"]["webhooks"][0]["headers"]) == {"Authorization"}
+        value.fill("Bearer renamed-token")
+        expect(section.get_by_text("Enter the value of X-Bot-Token")).to_have_count(0)
+        section.get_by_role("button", name="Save").click()
+        # Saved: the editor starts again from the server's view, where the new name's value is kept.
+        expect(value).to_have_attribute("placeholder", "Saved — leave empty to keep")
+        headers = _config(live_server.url)["notifications"]["webhooks"][0]["headers"]
+        assert set(headers) == {"X-Bot-Token"} and headers["X-Bot-Token"]["present"] is True
+
         # The stored preference is pushed again on the next visit (spec/ui.md §2).
         page.reload()
         expect(page.get_by_role("heading", name="Settings", exact=True)).to_be_visible()

@@ -546,9 +546,16 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
   const redoRef = useRef<HTMLButtonElement>(null);
   const zoomOutRef = useRef<HTMLButtonElement>(null);
   const zoomInRef = useRef<HTMLButtonElement>(null);
+  const focusAfterRender = useRef<HTMLButtonElement | null>(null);
   const handFocus = (from: React.RefObject<HTMLButtonElement | null>, to: React.RefObject<HTMLButtonElement | null>) => {
-    if (from.current && document.activeElement === from.current) to.current?.focus();
+    // The partner may itself be disabled until this change renders (Redo before the first undo).
+    if (from.current && document.activeElement === from.current) focusAfterRender.current = to.current;
   };
+  useLayoutEffect(() => {
+    const el = focusAfterRender.current;
+    focusAfterRender.current = null;
+    el?.focus();
+  });
   const zoomStep = (direction: "in" | "out") => {
     const next = clampZoom(stepZoom(zoom, direction));
     zoomTo(next);
