@@ -743,3 +743,18 @@ def test_a_second_finger_takes_back_the_stroke_in_progress(
         assert errors == []
     finally:
         context.close()
+
+
+def test_the_mask_survives_a_trip_to_whole_image_mode(page: Any, images: dict[str, Path]) -> None:
+    """Each reference keeps its mask while the page is open (spec/ui.md §5.3), also when
+    the editor is left for whole-image mode and opened again."""
+    canvas = _open_region(page, images["photo"], "a glass orb, mode trip")
+    _paint(page, canvas, [(0.2, 0.3), (0.5, 0.3), (0.8, 0.3)])
+    coverage = page.get_by_test_id("mask-coverage")
+    painted = coverage.inner_text()
+    page.get_by_role("radio", name="Whole image").check()
+    expect(page.get_by_test_id("mask-canvas")).to_have_count(0)
+    page.get_by_role("radio", name="Paint a region").check()
+    expect(coverage).to_have_text(painted)
+    mask = _submit_for_mask(page)
+    assert mask[int(640 * 0.3), 320] == 0 and mask[int(640 * 0.7), 320] == 255

@@ -57,6 +57,8 @@ export function EditPage() {
   const promptRef = useRef<HTMLTextAreaElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const editor = useRef<MaskEditorHandle>(null);
+  /** Each reference's painted mask, kept while the page is open (across mode switches). */
+  const masks = useRef(new Map<string, ImageData>());
   const providers = useProviders();
   const providerName = draft.provider || providers.effectiveDefault || "";
   const provider = providers.providers.find((p) => p.name === providerName);
@@ -95,6 +97,7 @@ export function EditPage() {
     setRefs((list) => {
       const gone = list.find((r) => r.id === refId);
       if (gone) URL.revokeObjectURL(gone.url);
+      masks.current.delete(refId);
       return list.filter((r) => r.id !== refId);
     });
 
@@ -254,6 +257,7 @@ export function EditPage() {
                 ref={editor}
                 src={first.url}
                 imageKey={first.id}
+                masks={masks.current}
                 alt={t("edit.target_alt", { name: first.name })}
                 onCoverageChange={(selected, total) => setCoverage({ selected, total })}
               />

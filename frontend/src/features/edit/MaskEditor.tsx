@@ -69,6 +69,9 @@ export interface MaskEditorProps {
   imageKey: string;
   alt: string;
   onCoverageChange?: (selectedPixels: number, totalPixels: number) => void;
+  /** Where each image's mask is kept; given by the page, the masks outlive this editor
+   * (switching to whole-image mode and back keeps them). */
+  masks?: Map<string, ImageData>;
 }
 
 
@@ -102,7 +105,7 @@ function traceOutline(g: CanvasRenderingContext2D, o: ShapeOutline) {
 }
 
 export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function MaskEditor(
-  { src, imageKey, alt, onCoverageChange },
+  { src, imageKey, alt, onCoverageChange, masks },
   ref,
 ) {
   const { t } = useI18n();
@@ -127,8 +130,10 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
   const undo = useRef<ImageData[]>([]);
   const redo = useRef<ImageData[]>([]);
   const drag = useRef<Drag | null>(null);
-  const saved = useRef(new Map<string, ImageData>());
+  const saved = useRef(masks ?? new Map<string, ImageData>());
   const currentKey = useRef(imageKey);
+  /** The key whose image is loaded on the canvas (null until its load event). */
+  const loadedKey = useRef<string | null>(null);
   /** The zoom follows the stage's size until the user zooms. */
   const fitted = useRef(true);
   /** Scroll to restore once a new zoom has been laid out. */
@@ -172,11 +177,24 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
       saved.current.set(currentKey.current, g.getImageData(0, 0, c.width, c.height));
     }
     currentKey.current = imageKey;
+    loadedKey.current = null;
     undo.current = [];
     redo.current = [];
     setNatural(null);
     setKeyAt(null);
   }, [imageKey]);
+
+  // Leaving (whole-image mode, another screen's unmount): keep the current image's mask.
+  useLayoutEffect(() => {
+    const c = canvasRef.current;
+    const store = saved.current;
+    return () => {
+      const g = c?.getContext("2d", { willReadFrequently: true });
+      if (c && g && c.width && loadedKey.current === currentKey.current) {
+        store.set(currentKey.current, g.getImageData(0, 0, c.width, c.height));
+      }
+    };
+  }, []);
 
   // --- View: zoom, fit, pan --------------------------------------------------
 
@@ -291,6 +309,7 @@ export const MaskEditor = forwardRef<MaskEditorHandle, MaskEditorProps>(function
     const g = ctx();
     const restore = saved.current.get(imageKey);
     if (g && restore && restore.width === w && restore.height === h) g.putImageData(restore, 0, 0);
+    loadedKey.current = imageKey;
     setNatural({ w, h });
     report();
   };
