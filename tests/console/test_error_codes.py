@@ -20,7 +20,7 @@ from gpt_image_2.settings import Settings
 from tests.conftest import TEST_KEY, app_client
 from tests.console.helpers import Cli
 from tests.fakes.codex import FakeCodex
-from tests.fakes.fixtures import CodexAuth, run_job, write_auth
+from tests.fakes.fixtures import CodexAuth, follow_job, run_job, write_auth
 from tests.fakes.keyring_backend import MemoryKeyring
 from tests.fakes.openai import FakeOpenAI
 
@@ -174,12 +174,7 @@ async def test_auth_file_removed_while_a_job_runs_is_auth_missing(
         codex_auth.path.unlink()
     finally:
         release.set()
-    events = []
-    async with codex_api.stream("GET", f"/api/jobs/{job_id}/events") as stream:
-        async for line in stream.aiter_lines():
-            if line.startswith("data:"):
-                events.append(json.loads(line[5:].strip()))
-    job = (await codex_api.get(f"/api/jobs/{job_id}")).json()["job"]
+    job, events = await follow_job(codex_api, job_id)
     assert job["status"] == "failed"
     assert job["error"]["code"] == "auth_missing"
     assert job["error"]["message"] == f"Auth file not found: {codex_auth.path}"

@@ -309,6 +309,18 @@ def _submit_for_mask(page: Any) -> Any:
     return mask[..., 3]
 
 
+def _upstream_mask(page: Any, live_server: Any) -> Any:
+    """Once the one edit job completes: the alpha of the mask the fake upstream received."""
+    card = page.locator("article.live-card").first
+    expect(card).to_have_attribute("data-status", "completed", timeout=DONE_TIMEOUT)
+    edits = [r for r in live_server.fake_openai.requests if r["path"].endswith("/images/edits")]
+    assert len(edits) == 1
+    [mask_file] = [f for f in edits[0]["files"] if f["field"] == "mask"]
+    alpha = _decode_png(mask_file["data"])[..., 3]
+    assert alpha.shape == (640, 640)
+    return alpha
+
+
 def _run_length(column: Any, at: int) -> int:
     """Length of the transparent run through index ``at`` of a 1-D alpha column."""
     assert column[at] == 0
@@ -465,13 +477,7 @@ def test_mask_by_keyboard_alone_reaches_the_upstream(
 
     prompt.fill("a glass orb, keyboard")
     prompt.press("Control+Enter")
-    card = page.locator("article.live-card").first
-    expect(card).to_have_attribute("data-status", "completed", timeout=DONE_TIMEOUT)
-    edits = [r for r in live_server.fake_openai.requests if r["path"].endswith("/images/edits")]
-    assert len(edits) == 1
-    [mask_file] = [f for f in edits[0]["files"] if f["field"] == "mask"]
-    alpha = _decode_png(mask_file["data"])[..., 3]
-    assert alpha.shape == (640, 640)
+    alpha = _upstream_mask(page, live_server)
     assert alpha[368, 352] == 0 and alpha[368, 448] == 0  # the two stamps: to repaint
     assert alpha[320, 320] == 255 and alpha[0, 0] == 255 and alpha[368, 400] == 255  # kept
     box = canvas.bounding_box()
@@ -534,13 +540,7 @@ def test_rectangle_selection_is_an_outline_on_the_mask_upstream(
     assert _alpha_at(page, "mask-canvas", 128, 64) == 0
 
     page.get_by_role("button", name="Apply").click()
-    card = page.locator("article.live-card").first
-    expect(card).to_have_attribute("data-status", "completed", timeout=DONE_TIMEOUT)
-    edits = [r for r in live_server.fake_openai.requests if r["path"].endswith("/images/edits")]
-    assert len(edits) == 1
-    [mask_file] = [f for f in edits[0]["files"] if f["field"] == "mask"]
-    alpha = _decode_png(mask_file["data"])[..., 3]
-    assert alpha.shape == (640, 640)
+    alpha = _upstream_mask(page, live_server)
     # The outline (x and y from 160 to 480) is transparent: to repaint ...
     for y, x in [(320, 160), (320, 480), (160, 320), (480, 320), (160, 160), (480, 480)]:
         assert alpha[y, x] == 0, (y, x)

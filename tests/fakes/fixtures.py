@@ -125,7 +125,13 @@ async def run_job(
     """Submit to ``path``, follow the SSE stream to the end; (job, events). Raises on 4xx."""
     response = await api.post(path, json=body, **kwargs)
     assert response.status_code == 200, response.text
-    job_id = response.json()["job_id"]
+    return await follow_job(api, response.json()["job_id"])
+
+
+async def follow_job(
+    api: httpx.AsyncClient, job_id: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Follow a submitted job's SSE stream to the end; (job, events)."""
     events = []
     async with api.stream("GET", f"/api/jobs/{job_id}/events") as stream:
         async for line in stream.aiter_lines():

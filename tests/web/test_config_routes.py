@@ -15,6 +15,7 @@ import pytest
 
 from gpt_image_2.settings import Settings
 from tests.conftest import TEST_KEY, app_client
+from tests.fakes.fixtures import run_job
 
 PASS = "prx-pass-0123456789"
 
@@ -385,13 +386,7 @@ async def test_notification_email_password_survives_the_redacted_round_trip(
 
 
 async def _finished(api: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:
-    response = await api.post("/api/images/generate", json=body)
-    assert response.status_code == 200, response.text
-    job_id = response.json()["job_id"]
-    async with api.stream("GET", f"/api/jobs/{job_id}/events") as stream:
-        async for _ in stream.aiter_lines():
-            pass
-    job: dict[str, Any] = (await api.get(f"/api/jobs/{job_id}")).json()["job"]
+    job, _ = await run_job(api, "/api/images/generate", body)
     return job
 
 
